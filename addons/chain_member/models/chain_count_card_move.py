@@ -1,0 +1,170 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+MOVE_KINDS = [
+    ("sale", "Sale"),
+    ("renewal", "Renewal"),
+    ("use", "Use"),
+    ("return", "Use given back"),
+    ("refund", "Refund of unused uses"),
+    ("expiry", "Expiry"),
+]
+INSERT_FIELDS = (
+    "date",
+    "package_id",
+    "partner_id",
+    "company_id",
+    "currency_id",
+    "store_id",
+    "user_id",
+    "kind",
+    "uses",
+    "amount",
+    "uses_after",
+    "value_after",
+    "service_id",
+    "pos_order_id",
+    "pos_order_line_id",
+    "pos_session_id",
+    "origin_id",
+    "move_id",
+    "idempotency_key",
+    "reason",
+)
+
+
+class ChainCountCardMove(models.Model):
+    """One line of the append-only count-card ledger: uses and deferred value added (sale,
+    renewal, use given back) or taken (use, refund, expiry). Written only by the count-card
+    service (``chain.count.card.package`` / ``res.partner.chain_count_card_sell``), never
+    changed or deleted (ORM guard and database trigger); ``idempotency_key`` is unique."""
+
+    _name = "chain.count.card.move"
+    _description = "Count-Card Ledger Line"
+    _order = "id desc"
+    _rec_name = "idempotency_key"
+
+    date = fields.Datetime(required=True, readonly=True, index=True, default=fields.Datetime.now)
+    package_id = fields.Many2one(
+        "chain.count.card.package", string="Count Card", required=True, readonly=True, ondelete="restrict", index=True
+    )
+    partner_id = fields.Many2one("res.partner", string="Member", required=True, readonly=True, ondelete="restrict", index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    store_id = fields.Many2one("chain.store", required=True, readonly=True, ondelete="restrict", index=True)
+    user_id = fields.Many2one("res.users", string="Operator", required=True, readonly=True)
+    kind = fields.Selection(MOVE_KINDS, required=True, readonly=True, index=True)
+    uses = fields.Integer(readonly=True, help="Uses added (positive) or taken (negative).")
+    amount = fields.Monetary(
+        string="Value", readonly=True, help="Deferred revenue added (positive) or recognised/refunded (negative)."
+    )
+    uses_after = fields.Integer(string="Uses Left", readonly=True)
+    value_after = fields.Monetary(string="Value Left", readonly=True)
+    service_id = fields.Many2one("product.product", string="Service", readonly=True)
+    pos_order_id = fields.Many2one("pos.order", string="POS Order", readonly=True, index="btree_not_null")
+    pos_order_line_id = fields.Many2one("pos.order.line", string="POS Order Line", readonly=True)
+    pos_session_id = fields.Many2one("pos.session", string="POS Session", readonly=True, index="btree_not_null")
+    origin_id = fields.Many2one("chain.count.card.move", string="Origin", readonly=True)
+    move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True)
+    idempotency_key = fields.Char(required=True, readonly=True)
+    reason = fields.Text(readonly=True)
+
+    _sql_constraints = [
+        ("idempotency_key_unique", "unique(idempotency_key)", "This operation was already recorded."),
+    ]
+
+    def init(self):
+        # chain_ledger_append_only() is created by chain.wallet.transaction's init
+        self.env["chain.wallet.transaction"].init()
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS chain_count_card_move_store_date_idx
+                ON chain_count_card_move (store_id, date);
+            DROP TRIGGER IF EXISTS chain_count_card_move_append_only ON chain_count_card_move;
+            CREATE TRIGGER chain_count_card_move_append_only
+                BEFORE UPDATE OR DELETE ON chain_count_card_move
+                FOR EACH ROW EXECUTE FUNCTION chain_ledger_append_only();
+            """
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        raise UserError(_("Count-card lines are written only by the count-card service (see the README)."))
+
+    def write(self, vals):
+        raise UserError(_("The count-card ledger cannot be changed: post a correcting line."))
+
+    def unlink(self):
+        raise UserError(_("The count-card ledger cannot be deleted: post a correcting line."))
+
+    @api.model
+    def _find_by_key(self, key):
+        self.env.cr.execute("SELECT id FROM chain_count_card_move WHERE idempotency_key = %s", (key,))
+        row = self.env.cr.fetchone()
+        return self.browse(row[0] if row else ())
+
+    @api.model
+    def _post(
+        self, package, kind, store, key, mode, uses=0, value=0.0, values=None, move_factory=None,
+        expiry=None, final_state=None, bought=False,
+    ):
+        """Move ``package``'s uses/value and append the line, in this transaction; idempotent
+        on ``key``. Raise UserError when the card does not allow it."""
+        existing = self._find_by_key(key)
+        if existing:
+            if existing.package_id != package or existing.kind != kind:
+                raise UserError(
+                    _("The reference %(key)s was already used for another count-card operation.", key=key)
+                )
+            return existing
+        package = package.sudo()
+        row = package._move(mode, uses=uses, value=value, expiry=expiry, final_state=final_state, bought=bought)
+        if row is None:
+            package._raise_refused(mode, uses)
+        currency = package.currency_id
+        uses_delta, value_delta, uses_after, value_after, _state = row
+        value_delta, value_after = currency.round(value_delta), currency.round(value_after)
+        if move_factory:
+            values = dict(values or {}, move_id=move_factory(uses_delta, value_delta).id)
+        vals = {
+            "date": fields.Datetime.now(),
+            "package_id": package.id,
+            "partner_id": package.partner_id.id,
+            "company_id": package.company_id.id,
+            "currency_id": currency.id,
+            "store_id": store.id,
+            "user_id": self.env.uid,
+            "kind": kind,
+            "uses": uses_delta,
+            "amount": value_delta,
+            "uses_after": uses_after,
+            "value_after": value_after,
+            "idempotency_key": key,
+            **(values or {}),
+        }
+        names = [name for name in INSERT_FIELDS if name in vals]
+        columns = [*names, "create_uid", "create_date", "write_uid", "write_date"]
+        now = fields.Datetime.now()
+        params = [self._fields[name].convert_to_column(vals[name], self) for name in names]
+        params += [self.env.uid, now, self.env.uid, now]
+        self.env.cr.execute(
+            f"INSERT INTO chain_count_card_move ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id",
+            params,
+        )
+        return self.browse(self.env.cr.fetchone()[0])
+
+    @api.model
+    def _check_ledger_consistency(self):
+        """Packages whose cached uses/value differ from their ledger (empty: all agree)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT p.id, p.uses_remaining, p.value_remaining, coalesce(l.uses, 0), coalesce(l.value, 0)
+              FROM chain_count_card_package p
+              LEFT JOIN (SELECT package_id, sum(uses) AS uses, sum(amount) AS value
+                           FROM chain_count_card_move GROUP BY package_id) l ON l.package_id = p.id
+             WHERE p.uses_remaining <> coalesce(l.uses, 0) OR p.value_remaining <> coalesce(l.value, 0)
+            """
+        )
+        return self.env.cr.fetchall()

@@ -1,0 +1,110 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+QUALIFICATION_RULES = [
+    ("spend", "Spend"),
+    ("points", "Points"),
+    ("either", "Spend or points"),
+    ("both", "Spend and points"),
+]
+
+
+class ChainMemberTier(models.Model):
+    """An ordered membership level (e.g. 普通会员 < 银卡 < 金卡 < 钻石).
+
+    A member enters a tier when their spend over the last ``spend_months`` months and/or their
+    points reach its thresholds; the tier then lasts ``validity_months``, after which the nightly
+    review keeps or lowers it, not before ``grace_days`` more days.
+    """
+
+    _name = "chain.member.tier"
+    _description = "Member Tier"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(
+        default=10, help="Order of the tiers: a higher sequence is a higher tier."
+    )
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    currency_id = fields.Many2one(
+        "res.currency", required=True, default=lambda self: self.env.company.currency_id
+    )
+    qualification = fields.Selection(QUALIFICATION_RULES, required=True, default="spend")
+    spend_threshold = fields.Monetary(help="Spend over the rolling period needed to enter.")
+    spend_months = fields.Integer(
+        default=12, help="Rolling period, in months, over which spend is counted."
+    )
+    points_threshold = fields.Integer(help="Points balance needed to enter.")
+    discount_percent = fields.Float(
+        digits=(5, 2), help="Discount applied automatically at the till and in sales."
+    )
+    points_multiplier = fields.Float(
+        default=1.0, digits=(5, 2), help="Multiplier applied by the points engine."
+    )
+    validity_months = fields.Integer(
+        default=12, help="How long the tier lasts once reached (0: for good)."
+    )
+    grace_days = fields.Integer(
+        default=30,
+        help="Days after the validity before a member who no longer qualifies " "moves down.",
+    )
+    upgrade_product_id = fields.Many2one(
+        "product.product",
+        string="Upgrade Product",
+        help="Selling this product to a member at the till moves them to this tier.",
+    )
+    member_count = fields.Integer(compute="_compute_member_count")
+
+    _sql_constraints = [
+        (
+            "discount_range",
+            "CHECK(discount_percent >= 0 AND discount_percent <= 100)",
+            "A tier discount is between 0 and 100 percent.",
+        ),
+        (
+            "multiplier_positive",
+            "CHECK(points_multiplier >= 0)",
+            "The points multiplier cannot be negative.",
+        ),
+    ]
+
+    def _compute_member_count(self):
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("member_tier_id", "in", self.ids)], ["member_tier_id"], ["__count"]
+            )
+        )
+        for tier in self:
+            tier.member_count = counts.get(tier, 0)
+
+    @api.constrains("spend_months", "validity_months", "grace_days")
+    def _check_periods(self):
+        for tier in self:
+            if min(tier.spend_months, tier.validity_months, tier.grace_days) < 0:
+                raise ValidationError(_("Periods of a tier cannot be negative."))
+
+    def _qualifies(self, spend, points):
+        self.ensure_one()
+        spend_ok = spend >= self.spend_threshold
+        points_ok = points >= self.points_threshold
+        return {
+            "spend": spend_ok,
+            "points": points_ok,
+            "either": spend_ok or points_ok,
+            "both": spend_ok and points_ok,
+        }[self.qualification]
+
+    @api.model
+    def _best_for(self, spend, points):
+        """The highest tier these figures qualify for (or an empty recordset)."""
+        qualifying = self.search([]).filtered(lambda tier: tier._qualifies(spend, points))
+        return qualifying[-1:] if qualifying else self
+
+    def action_view_members(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "chain_member.res_partner_action_members"
+        )
+        action["domain"] = [("member_tier_id", "=", self.id)]
+        return action

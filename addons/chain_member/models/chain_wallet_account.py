@@ -1,0 +1,288 @@
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+# How a payment from the balance takes principal and bonus (chain-wide setting).
+SPEND_ORDERS = [
+    ("principal_first", "Principal first, then bonus"),
+    ("bonus_first", "Bonus first, then principal"),
+    ("pro_rata", "Principal and bonus in proportion"),
+]
+PIN_ITERATIONS = 100_000
+
+
+class ChainWalletAccount(models.Model):
+    """The balance guard of one member's stored value in one currency.
+
+    The balance itself is the sum of the member's ledger lines (``chain.wallet.transaction``).
+    This row caches that sum split into principal and bonus, so that a payment can check and
+    debit it with ONE conditional SQL statement (see :meth:`_move`): the row is locked by the
+    statement, and under Odoo's REPEATABLE READ a concurrent change makes the statement fail
+    with a serialization error, on which Odoo retries the whole request. The row moves only in
+    the same transaction as the ledger line that explains it; ``_check_ledger_consistency``
+    proves the cache equals the ledger. The ``CHECK`` constraints make an overdraft impossible
+    even for raw SQL.
+    """
+
+    _name = "chain.wallet.account"
+    _description = "Stored-Value Account"
+    _order = "id desc"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Member",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+        index=True,
+    )
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    principal = fields.Monetary(readonly=True, help="Money the member paid in and has not spent.")
+    bonus = fields.Monetary(readonly=True, help="Bonus granted on top-ups, not withdrawable.")
+    balance = fields.Monetary(compute="_compute_balance")
+    # The principal and bonus parts of the last movement, returned by the guarded UPDATE (its SET
+    # expressions see the row as it was before the statement).
+    last_principal = fields.Monetary(readonly=True)
+    last_bonus = fields.Monetary(readonly=True)
+    pin_hash = fields.Char(readonly=True, groups="base.group_system", copy=False)
+    pin_salt = fields.Char(readonly=True, groups="base.group_system", copy=False)
+    has_pin = fields.Boolean(compute="_compute_has_pin")
+    pin_failures = fields.Integer(readonly=True, copy=False)
+    pin_locked_until = fields.Datetime(readonly=True, copy=False)
+    transaction_ids = fields.One2many("chain.wallet.transaction", "account_id", readonly=True)
+
+    _sql_constraints = [
+        (
+            "partner_currency_unique",
+            "unique(partner_id, currency_id)",
+            "A member has one stored-value account per currency.",
+        ),
+        ("principal_not_negative", "CHECK(principal >= 0)", "The principal cannot be negative."),
+        ("bonus_not_negative", "CHECK(bonus >= 0)", "The bonus cannot be negative."),
+    ]
+
+    @api.depends("principal", "bonus")
+    def _compute_balance(self):
+        for account in self:
+            account.balance = account.principal + account.bonus
+
+    def _compute_has_pin(self):
+        rows = dict(self.sudo().mapped(lambda a: (a.id, bool(a.pin_hash))))
+        for account in self:
+            account.has_pin = rows.get(account.id, False)
+
+    def write(self, vals):
+        guarded = {
+            "principal",
+            "bonus",
+            "partner_id",
+            "currency_id",
+            "last_principal",
+            "last_bonus",
+        }
+        if guarded & set(vals):
+            raise UserError(_("A stored-value balance changes only through its ledger."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(_("A stored-value account cannot be deleted."))
+
+    # ------------------------------------------------------------------------------------------
+    # The guard
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _get_or_create(self, partner, currency):
+        """The account of ``partner`` in ``currency``, created empty when missing (race-proof:
+        ``INSERT .. ON CONFLICT DO NOTHING``)."""
+        cr = self.env.cr
+        cr.execute(
+            """
+            INSERT INTO chain_wallet_account (partner_id, currency_id, principal, bonus,
+                last_principal, last_bonus, pin_failures,
+                create_uid, create_date, write_uid, write_date)
+            VALUES (%(partner)s, %(currency)s, 0, 0, 0, 0, 0,
+                %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC')
+            ON CONFLICT (partner_id, currency_id) DO NOTHING
+            RETURNING id
+            """,
+            {"partner": partner.id, "currency": currency.id, "uid": self.env.uid},
+        )
+        row = cr.fetchone()
+        if not row:
+            cr.execute(
+                "SELECT id FROM chain_wallet_account WHERE partner_id = %s AND currency_id = %s",
+                (partner.id, currency.id),
+            )
+            row = cr.fetchone()
+        return self.browse(row[0])
+
+    @api.model
+    def _find(self, partner, currency):
+        self.env.cr.execute(
+            "SELECT id FROM chain_wallet_account WHERE partner_id = %s AND currency_id = %s",
+            (partner.id, currency.id),
+        )
+        row = self.env.cr.fetchone()
+        return self.browse(row[0] if row else ())
+
+    def _move(self, mode, amount=0.0, principal=0.0, bonus=0.0, spend_order="principal_first"):
+        """Move the cached balance with one guarded statement; return
+        ``(principal_delta, bonus_delta, principal_after, bonus_after)`` or None when the guard
+        refused (not enough balance).
+
+        :param mode: ``credit`` (add ``principal``/``bonus``), ``spend`` (take ``amount`` in the
+            ``spend_order``), ``debit`` (take exactly ``principal`` and ``bonus``),
+            ``withdraw`` (take ``principal`` and void the bonus in proportion)
+        """
+        self.ensure_one()
+        params = {"id": self.id, "a": amount, "p": principal, "b": bonus, "uid": self.env.uid}
+        if mode == "credit":
+            take_p, take_b, guard = "(-(%(p)s::numeric))", "(-(%(b)s::numeric))", "TRUE"
+        elif mode == "spend":
+            take_p, take_b = self._spend_expressions(spend_order)
+            guard = "principal + bonus >= %(a)s::numeric"
+        elif mode == "debit":
+            take_p, take_b = "%(p)s::numeric", "%(b)s::numeric"
+            guard = "principal >= %(p)s::numeric AND bonus >= %(b)s::numeric"
+        elif mode == "withdraw":
+            take_p = "%(p)s::numeric"
+            take_b = (
+                "CASE WHEN principal = %(p)s::numeric THEN bonus "
+                "ELSE LEAST(bonus, ROUND(bonus * %(p)s::numeric / principal, 2)) END"
+            )
+            guard = "principal >= %(p)s::numeric AND principal > 0"
+        else:
+            raise ValueError(mode)
+        # The fragments above are constants of this method; every value is a bound parameter.
+        query = f"""
+            UPDATE chain_wallet_account
+               SET last_principal = -({take_p}), last_bonus = -({take_b}),
+                   principal = principal - ({take_p}), bonus = bonus - ({take_b}),
+                   write_uid = %(uid)s, write_date = now() at time zone 'UTC'
+             WHERE id = %(id)s AND {guard}
+            RETURNING last_principal, last_bonus, principal, bonus
+        """
+        self.env.cr.execute(query, params)
+        row = self.env.cr.fetchone()
+        self.invalidate_recordset(["principal", "bonus", "last_principal", "last_bonus"])
+        return row
+
+    @staticmethod
+    def _spend_expressions(spend_order):
+        """SQL expressions of the principal and bonus taken by a payment of ``%(a)s``; they read
+        the row as it was before the statement."""
+        if spend_order == "bonus_first":
+            take_b = "LEAST(bonus, %(a)s::numeric)"
+        elif spend_order == "pro_rata":
+            take_b = (
+                "GREATEST(%(a)s::numeric - principal, LEAST(bonus, "
+                "ROUND(%(a)s::numeric * bonus / NULLIF(principal + bonus, 0), 2)))"
+            )
+        else:
+            take_p = "LEAST(principal, %(a)s::numeric)"
+            return take_p, f"(%(a)s::numeric - {take_p})"
+        return f"(%(a)s::numeric - {take_b})", take_b
+
+    # ------------------------------------------------------------------------------------------
+    # Payment PIN
+    # ------------------------------------------------------------------------------------------
+    def _set_pin(self, pin):
+        self.ensure_one()
+        if not pin or not pin.isdigit() or not 4 <= len(pin) <= 8:
+            raise UserError(_("The payment PIN must be 4 to 8 digits."))
+        salt = secrets.token_hex(16)
+        self.env.cr.execute(
+            """UPDATE chain_wallet_account SET pin_hash = %s, pin_salt = %s, pin_failures = 0,
+                      pin_locked_until = NULL WHERE id = %s""",
+            (self._hash_pin(pin, salt), salt, self.id),
+        )
+        self.invalidate_recordset(["pin_hash", "pin_salt", "pin_failures", "pin_locked_until"])
+
+    def _hash_pin(self, pin, salt):
+        # The database secret peppers the hash: a stolen table alone does not give the PINs.
+        pepper = self.env["ir.config_parameter"].sudo().get_param("database.secret", "")
+        digest = hashlib.pbkdf2_hmac(
+            "sha256", (pepper + pin).encode(), salt.encode(), PIN_ITERATIONS
+        )
+        return digest.hex()
+
+    def _verify_pin(self, pin):
+        """Check ``pin``; count failures and lock the PIN after too many, in a separate committed
+        transaction so that the count survives the refusal. Raise UserError when refused."""
+        self.ensure_one()
+        account = self.sudo()
+        now = fields.Datetime.now()
+        if account.pin_locked_until and account.pin_locked_until > now:
+            raise UserError(
+                _(
+                    "The payment PIN is locked after too many wrong attempts. Try again after "
+                    "%(time)s or ask a store manager to reset it.",
+                    time=fields.Datetime.to_string(account.pin_locked_until),
+                )
+            )
+        if not account.pin_hash:
+            raise UserError(_("This member has no payment PIN yet. Set one in the backend first."))
+        if pin and hmac.compare_digest(self._hash_pin(pin, account.pin_salt), account.pin_hash):
+            if account.pin_failures:
+                self._record_pin_result(success=True)
+            return True
+        failures, locked = self._record_pin_result(success=False)
+        if locked:
+            raise UserError(
+                _(
+                    "Wrong payment PIN. The PIN is now locked for %(minutes)s minutes.",
+                    minutes=locked,
+                )
+            )
+        raise UserError(
+            _(
+                "Wrong payment PIN (%(left)s attempts left).",
+                left=max(self._pin_max_failures() - failures, 0),
+            )
+        )
+
+    def _record_pin_result(self, success):
+        """Store the PIN attempt in its own transaction; return (failures, lock minutes)."""
+        max_failures = self._pin_max_failures()
+        lock_minutes = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("chain_member.wallet_pin_lock_minutes", 30)
+        )
+        with self.env.registry.cursor() as cr:
+            if success:
+                cr.execute(
+                    "UPDATE chain_wallet_account SET pin_failures = 0 WHERE id = %s", (self.id,)
+                )
+                return 0, 0
+            cr.execute(
+                """UPDATE chain_wallet_account
+                      SET pin_failures = pin_failures + 1,
+                          pin_locked_until = CASE WHEN pin_failures + 1 >= %s
+                              THEN %s ELSE pin_locked_until END
+                    WHERE id = %s RETURNING pin_failures""",
+                (max_failures, fields.Datetime.now() + timedelta(minutes=lock_minutes), self.id),
+            )
+            failures = cr.fetchone()[0]
+        self.invalidate_recordset(["pin_failures", "pin_locked_until"])
+        return failures, lock_minutes if failures >= max_failures else 0
+
+    def _reset_pin_lock(self):
+        self.env.cr.execute(
+            "UPDATE chain_wallet_account SET pin_failures = 0, pin_locked_until = NULL WHERE id IN %s",
+            (tuple(self.ids),),
+        )
+        self.invalidate_recordset(["pin_failures", "pin_locked_until"])
+
+    def _pin_max_failures(self):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("chain_member.wallet_pin_max_failures", 5)
+        )

@@ -1,0 +1,336 @@
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+WALLET_KINDS = [
+    ("topup", "Top-up"),
+    ("bonus", "Bonus"),
+    ("payment", "Payment"),
+    ("refund", "Refund of a payment"),
+    ("withdrawal", "Withdrawal"),
+    ("adjustment", "Adjustment"),
+    ("transfer", "Card transfer"),
+    ("expiry", "Expiry"),
+]
+
+# Columns written by _insert (the hot path of a payment inserts with one SQL statement).
+INSERT_FIELDS = (
+    "date",
+    "partner_id",
+    "account_id",
+    "currency_id",
+    "company_id",
+    "store_id",
+    "user_id",
+    "kind",
+    "principal",
+    "bonus",
+    "amount",
+    "principal_after",
+    "bonus_after",
+    "balance_after",
+    "bonus_points",
+    "topup_rule_id",
+    "pos_order_id",
+    "pos_payment_id",
+    "pos_session_id",
+    "origin_id",
+    "move_id",
+    "idempotency_key",
+    "reason",
+)
+
+
+class ChainWalletTransaction(models.Model):
+    """One line of the append-only stored-value ledger.
+
+    A member's balance is the sum of their lines' ``amount`` (principal + bonus). Lines are
+    written only by the service methods of ``res.partner`` (``chain_wallet_*``, see
+    README_WALLET.md) and never changed or deleted: the ORM refuses it and a database trigger
+    refuses it for raw SQL too. ``amount`` is positive for money credited to the member and
+    negative for money taken. ``idempotency_key`` is unique: posting the same operation twice
+    (a re-sent POS order, a double click) returns the first line and changes nothing.
+    """
+
+    _name = "chain.wallet.transaction"
+    _description = "Stored-Value Transaction"
+    _order = "id desc"
+    _rec_name = "idempotency_key"
+
+    date = fields.Datetime(required=True, readonly=True, index=True, default=fields.Datetime.now)
+    partner_id = fields.Many2one(
+        "res.partner", string="Member", required=True, readonly=True, ondelete="restrict"
+    )
+    account_id = fields.Many2one(
+        "chain.wallet.account", required=True, readonly=True, ondelete="restrict", index=True
+    )
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        help="The company of the store where the line happened: its books carry the liability.",
+    )
+    store_id = fields.Many2one(
+        "chain.store", required=True, readonly=True, ondelete="restrict", index=True
+    )
+    user_id = fields.Many2one("res.users", string="Operator", required=True, readonly=True)
+    kind = fields.Selection(WALLET_KINDS, required=True, readonly=True, index=True)
+    principal = fields.Monetary(readonly=True, help="Change of the principal (money paid in).")
+    bonus = fields.Monetary(readonly=True, help="Change of the bonus.")
+    amount = fields.Monetary(readonly=True, help="Principal + bonus: positive credits the member.")
+    principal_after = fields.Monetary(readonly=True)
+    bonus_after = fields.Monetary(readonly=True)
+    balance_after = fields.Monetary(string="Balance After", readonly=True)
+    bonus_points = fields.Float(readonly=True, help="Loyalty points granted with a top-up.")
+    topup_rule_id = fields.Many2one("chain.topup.rule", readonly=True, ondelete="restrict")
+    pos_order_id = fields.Many2one(
+        "pos.order", string="POS Order", readonly=True, index="btree_not_null"
+    )
+    pos_payment_id = fields.Many2one("pos.payment", string="POS Payment", readonly=True)
+    pos_session_id = fields.Many2one(
+        "pos.session", string="POS Session", readonly=True, index="btree_not_null"
+    )
+    origin_id = fields.Many2one(
+        "chain.wallet.transaction",
+        string="Origin",
+        readonly=True,
+        index="btree_not_null",
+        help="The payment a refund gives back, or the other side of a card transfer.",
+    )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Journal Entry",
+        readonly=True,
+        help="The entry of a backend operation. POS lines are booked by their session's closing "
+        "entry (see Posted Entry).",
+    )
+    posted_move_id = fields.Many2one(
+        "account.move", string="Posted Entry", compute="_compute_posted_move_id"
+    )
+    idempotency_key = fields.Char(required=True, readonly=True)
+    reason = fields.Text(readonly=True)
+
+    _sql_constraints = [
+        (
+            "idempotency_key_unique",
+            "unique(idempotency_key)",
+            "This operation was already recorded.",
+        ),
+        (
+            "amount_parts",
+            "CHECK(amount = principal + bonus)",
+            "The amount is principal plus bonus.",
+        ),
+    ]
+
+    def init(self):
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS chain_wallet_transaction_partner_id_idx
+                ON chain_wallet_transaction (partner_id, id);
+            CREATE INDEX IF NOT EXISTS chain_wallet_transaction_store_date_idx
+                ON chain_wallet_transaction (store_id, date);
+            CREATE OR REPLACE FUNCTION chain_ledger_append_only() RETURNS trigger AS $$
+            BEGIN
+                IF coalesce(current_setting('chain.allow_ledger_rewrite', true), '') = 'on' THEN
+                    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+                END IF;
+                RAISE EXCEPTION '% is an append-only ledger (% refused)', TG_TABLE_NAME, TG_OP;
+            END;
+            $$ LANGUAGE plpgsql;
+            DROP TRIGGER IF EXISTS chain_wallet_transaction_append_only ON chain_wallet_transaction;
+            CREATE TRIGGER chain_wallet_transaction_append_only
+                BEFORE UPDATE OR DELETE ON chain_wallet_transaction
+                FOR EACH ROW EXECUTE FUNCTION chain_ledger_append_only();
+            """
+        )
+
+    @api.depends("move_id", "pos_session_id.move_id")
+    def _compute_posted_move_id(self):
+        for line in self:
+            line.posted_move_id = line.move_id or line.pos_session_id.sudo().move_id
+
+    @api.depends("kind", "amount")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for line in self:
+            line.display_name = f"{kinds.get(line.kind, '')} #{line.id}"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        raise UserError(
+            _("Stored-value lines are written only by the stored-value service (see the README).")
+        )
+
+    def write(self, vals):
+        raise UserError(_("The stored-value ledger cannot be changed: post a correcting line."))
+
+    def unlink(self):
+        raise UserError(_("The stored-value ledger cannot be deleted: post a correcting line."))
+
+    # ------------------------------------------------------------------------------------------
+    # Posting (called by the res.partner service methods only)
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _find_by_key(self, key):
+        self.env.cr.execute(
+            "SELECT id FROM chain_wallet_transaction WHERE idempotency_key = %s", (key,)
+        )
+        row = self.env.cr.fetchone()
+        return self.browse(row[0] if row else ())
+
+    @api.model
+    def _post(
+        self, partner, kind, store, key, mode, amount=0.0, principal=0.0, bonus=0.0, values=None
+    ):
+        """Move ``partner``'s balance and append the ledger line that explains it, both in the
+        current transaction. Idempotent: a second call with the same ``key`` returns the first
+        line. Raise UserError when the balance does not allow the movement.
+
+        :param mode: see ``chain.wallet.account._move``
+        :param values: other columns of the line (pos_order_id, move_id, reason, ...)
+        :param move_factory: called with the principal and bonus deltas once the balance moved;
+            returns the journal entry of the line
+        """
+        existing = self._find_by_key(key)
+        if existing:
+            existing._check_same_operation(partner, kind)
+            return existing
+        currency = store.company_id.currency_id
+        Account = self.env["chain.wallet.account"].sudo()
+        account = (
+            Account._get_or_create(partner, currency)
+            if mode == "credit"
+            else Account._find(partner, currency)
+        )
+        spend_order = self._spend_order()
+        row = account._move(mode, amount, principal, bonus, spend_order) if account else None
+        if row is None:
+            self._raise_insufficient(partner, account, mode, amount, principal, bonus)
+        principal_delta, bonus_delta, principal_after, bonus_after = (currency.round(v) for v in row)
+        if move_factory:
+            values = dict(values or {}, move_id=move_factory(principal_delta, bonus_delta).id)
+        vals = {
+            "date": fields.Datetime.now(),
+            "partner_id": partner.id,
+            "account_id": account.id,
+            "currency_id": currency.id,
+            "company_id": store.company_id.id,
+            "store_id": store.id,
+            "user_id": self.env.uid,
+            "kind": kind,
+            "principal": principal_delta,
+            "bonus": bonus_delta,
+            "amount": currency.round(principal_delta + bonus_delta),
+            "principal_after": principal_after,
+            "bonus_after": bonus_after,
+            "balance_after": currency.round(principal_after + bonus_after),
+            "idempotency_key": key,
+            **(values or {}),
+        }
+        line = self._insert(vals)
+        partner.invalidate_recordset(["wallet_balance", "wallet_principal", "wallet_bonus"])
+        return line
+
+    @api.model
+    def _insert(self, vals):
+        """Insert one ledger line with one SQL statement (no ORM create: lines are immutable and
+        this is the hot path of every payment)."""
+        names = [name for name in INSERT_FIELDS if name in vals]
+        columns = [*names, "create_uid", "create_date", "write_uid", "write_date"]
+        values = [self._fields[name].convert_to_column(vals[name], self) for name in names]
+        now = fields.Datetime.now()
+        values += [self.env.uid, now, self.env.uid, now]
+        placeholders = ", ".join(["%s"] * len(columns))
+        self.env.cr.execute(
+            f"INSERT INTO chain_wallet_transaction ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({placeholders}) RETURNING id",
+            values,
+        )
+        return self.browse(self.env.cr.fetchone()[0])
+
+    def _check_same_operation(self, partner, kind):
+        """A key names one operation: refuse a different operation sent under the same key."""
+        self.ensure_one()
+        if self.partner_id != partner or self.kind != kind:
+            raise UserError(
+                _(
+                    "The reference %(key)s was already used for another stored-value operation.",
+                    key=self.idempotency_key,
+                )
+            )
+
+    @api.model
+    def _spend_order(self):
+        return (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("chain_member.wallet_spend_order", "principal_first")
+        )
+
+    @api.model
+    def _raise_insufficient(self, partner, account, mode, amount, principal, bonus):
+        currency = self.env.company.currency_id
+        if mode == "withdraw":
+            raise UserError(
+                _(
+                    "%(member)s has %(available)s of principal; %(amount)s cannot be withdrawn.",
+                    member=partner.display_name,
+                    available=currency.format(account.principal if account else 0.0),
+                    amount=currency.format(principal),
+                )
+            )
+        needed = amount if mode == "spend" else principal + bonus
+        raise UserError(
+            _(
+                "Insufficient stored value: %(member)s has %(available)s, %(amount)s is needed.",
+                member=partner.display_name,
+                available=currency.format(account.balance if account else 0.0),
+                amount=currency.format(needed),
+            )
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Consistency
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _check_ledger_consistency(self):
+        """Return the accounts whose cached principal/bonus differ from the sum of their ledger
+        lines, as a list of (account id, cached principal, cached bonus, ledger principal, ledger
+        bonus). Empty means the guard and the ledger agree."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT a.id, a.principal, a.bonus, coalesce(l.principal, 0), coalesce(l.bonus, 0)
+              FROM chain_wallet_account a
+              LEFT JOIN (SELECT account_id, sum(principal) AS principal, sum(bonus) AS bonus
+                           FROM chain_wallet_transaction GROUP BY account_id) l
+                     ON l.account_id = a.id
+             WHERE a.principal <> coalesce(l.principal, 0) OR a.bonus <> coalesce(l.bonus, 0)
+            """
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _cron_check_ledger_consistency(self):
+        differences = self._check_ledger_consistency()
+        if differences:
+            _logger.error("Stored-value accounts differ from their ledger: %s", differences[:20])
+        return not differences
+
+    def action_open_document(self):
+        self.ensure_one()
+        target = self.pos_order_id or self.posted_move_id
+        if not target:
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": target._name,
+            "res_id": target.id,
+            "views": [(False, "form")],
+        }

@@ -1,0 +1,240 @@
+import logging
+
+from psycopg2 import errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+UUID_INDEX = "pos_order_uuid_unique"
+
+
+class DuplicateOrderSync(errors.SerializationFailure):
+    """Two requests synced the same order at once: the loser is retried (Odoo retries
+    serialization failures) and then finds the order already saved."""
+
+    pgcode = "40001"
+
+
+class PosOrder(models.Model):
+    """Stored value and count cards in the POS order sync.
+
+    The wallet debits and credits of an order happen in the transaction that saves the order
+    (``_process_payment_lines``), so the order and its money are saved together or not at all.
+    Each movement carries an idempotency key derived from the order's uuid: re-sending the same
+    order (offline queue, network retry, two tabs) changes nothing.
+    """
+
+    _inherit = "pos.order"
+
+    chain_wallet_transaction_ids = fields.One2many(
+        "chain.wallet.transaction", "pos_order_id", string="Stored-Value Lines", readonly=True
+    )
+    chain_count_card_move_ids = fields.One2many(
+        "chain.count.card.move", "pos_order_id", string="Count-Card Lines", readonly=True
+    )
+
+    def init(self):
+        """A unique index on the order uuid (stock Odoo has none): an order synced twice at
+        the same moment is saved once. Duplicates already in the table are left alone (the
+        index then covers the orders after them) and reported in the log."""
+        cr = self.env.cr
+        cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", (UUID_INDEX,))
+        if cr.fetchone():
+            return
+        cr.execute(
+            "SELECT max(id), count(*) FROM pos_order WHERE uuid IN "
+            "(SELECT uuid FROM pos_order WHERE uuid IS NOT NULL GROUP BY uuid HAVING count(*) > 1)"
+        )
+        last_duplicate, count = cr.fetchone()
+        if last_duplicate:
+            _logger.warning(
+                "%s POS orders share a uuid; the uniqueness of order uuids is enforced after order "
+                "id %s only. Clean them up and drop index %s to enforce it everywhere.",
+                count, last_duplicate, UUID_INDEX,
+            )
+            cr.execute(
+                f"CREATE UNIQUE INDEX {UUID_INDEX} ON pos_order (uuid) "  # noqa: S608
+                "WHERE uuid IS NOT NULL AND id > %s",
+                (last_duplicate,),
+            )
+        else:
+            cr.execute(f"CREATE UNIQUE INDEX {UUID_INDEX} ON pos_order (uuid) WHERE uuid IS NOT NULL")
+
+    @api.model
+    def sync_from_ui(self, orders):
+        try:
+            return super().sync_from_ui(orders)
+        except errors.UniqueViolation as error:
+            if error.diag.constraint_name == UUID_INDEX:
+                raise DuplicateOrderSync(str(error)) from error
+            raise
+
+    def _process_payment_lines(self, pos_order, order, pos_session, draft):
+        result = super()._process_payment_lines(pos_order, order, pos_session, draft)
+        if not draft:
+            order._chain_wallet_process()
+        return result
+
+    def action_pos_order_paid(self):
+        # Orders paid from the backend (payment wizard) too; a no-op when the sync did it.
+        self._chain_wallet_process()
+        return super().action_pos_order_paid()
+
+    @api.model
+    def _get_invoice_lines_values(self, line_values, pos_order_line):
+        values = super()._get_invoice_lines_values(line_values, pos_order_line)
+        if pos_order_line._chain_special_account():
+            values["account_id"] = line_values["account_id"].id
+        return values
+
+    # ------------------------------------------------------------------------------------------
+    def _chain_wallet_process(self):
+        for order in self:
+            if order._chain_wallet_relevant() and not order._chain_wallet_done():
+                order._chain_wallet_apply()
+
+    def _chain_wallet_relevant(self):
+        self.ensure_one()
+        return any(self.payment_ids.payment_method_id.mapped("chain_wallet")) or any(
+            line.chain_count_card_package_id
+            or line.chain_timed_session_id
+            or line.product_id.chain_wallet_topup
+            or line.product_id.chain_count_card
+            for line in self.lines
+        )
+
+    def _chain_wallet_done(self):
+        """Whether this order's stored-value/count-card effects are already saved (they are all
+        saved in one transaction, so one line is proof of all)."""
+        self.env.cr.execute(
+            """SELECT 1 FROM chain_wallet_transaction WHERE pos_order_id = %(id)s
+               UNION ALL SELECT 1 FROM chain_count_card_move WHERE pos_order_id = %(id)s LIMIT 1""",
+            {"id": self.id},
+        )
+        return bool(self.env.cr.fetchone())
+
+    def _chain_wallet_apply(self):
+        self.ensure_one()
+        store = self.config_id.chain_store_id
+        partner = self.partner_id
+        if not store:
+            raise UserError(
+                _("This point of sale belongs to no chain store: stored value and count cards cannot be used here.")
+            )
+        if not partner:
+            raise UserError(_("Select the member first: stored value and count cards belong to a member."))
+        if self.currency_id != self.company_id.currency_id:
+            raise UserError(_("Stored value and count cards are kept in the company's currency only."))
+        key = f"pos:{self.uuid or self.id}"
+        self._chain_apply_topups(partner, store, key)
+        self._chain_apply_count_cards(partner, store, key)
+        self._chain_apply_wallet_payments(partner, store, key)
+        self._chain_bill_timed_services()
+
+    def _chain_bill_timed_services(self):
+        for line in self.lines.filtered("chain_timed_session_id"):
+            session = line.chain_timed_session_id.sudo()
+            if session.partner_id != self.partner_id or session.product_id != line.product_id:
+                raise UserError(_("The timed service on this order belongs to another member or service."))
+            if line.qty != session.units:
+                raise UserError(
+                    _("The timed service was stopped at %(units)s units; the order charges %(qty)s.",
+                      units=session.units, qty=line.qty)
+                )
+        self.lines.chain_timed_session_id._mark_billed()
+
+    def _chain_apply_topups(self, partner, store, key):
+        lines = self.lines.filtered(lambda line: line.product_id.chain_wallet_topup)
+        if not lines:
+            return
+        if any(line.qty < 0 or line.price_subtotal_incl < 0 for line in lines):
+            raise UserError(
+                _("A top-up cannot be refunded at the till: a store manager withdraws it in the backend.")
+            )
+        amount = sum(lines.mapped("price_subtotal_incl"))
+        if amount > 0:
+            partner.chain_wallet_topup(amount, store=store, key=f"{key}:topup", pos_order=self)
+
+    def _chain_apply_count_cards(self, partner, store, key):
+        for line in self.lines:
+            product = line.product_id
+            if product.chain_count_card:
+                self._chain_sell_count_card(line, partner, store, f"{key}:card:{line.uuid or line.id}")
+            elif line.chain_count_card_package_id:
+                self._chain_use_count_card(line, store, f"{key}:use:{line.uuid or line.id}")
+
+    def _chain_sell_count_card(self, line, partner, store, key):
+        if line.qty <= 0:
+            raise UserError(
+                _("A count card is refunded in the backend (unused uses, pro rata), not at the till.")
+            )
+        product = line.product_id
+        active = partner._chain_count_card_active(product)
+        if active:
+            uses = product.chain_count_card_uses * int(line.qty)
+            active[0].chain_count_card_renew(
+                uses, line.price_subtotal_incl, store=store, key=key, pos_order_line=line
+            )
+        else:
+            partner.chain_count_card_sell(
+                product, store=store, qty=line.qty, price=line.price_subtotal_incl, key=key, pos_order_line=line
+            )
+
+    def _chain_use_count_card(self, line, store, key):
+        package = line.chain_count_card_package_id
+        if package.partner_id != self.partner_id:
+            raise UserError(_("%(card)s belongs to another member.", card=package.name))
+        if not line.currency_id.is_zero(line.price_subtotal_incl):
+            raise UserError(_("A count-card use is a zero-priced line."))
+        if line.qty > 0:
+            package.chain_count_card_use(
+                store=store, uses=int(line.qty), service=line.product_id, key=key, pos_order_line=line
+            )
+        elif line.qty < 0:
+            origin = self.env["chain.count.card.move"].sudo().search(
+                [("pos_order_line_id", "=", line.refunded_orderline_id.id), ("kind", "=", "use")], limit=1
+            )
+            if not origin:
+                raise UserError(_("The use given back was not found on the refunded order."))
+            package.chain_count_card_return_use(origin, store=store, key=key, pos_order_line=line)
+
+    def _chain_apply_wallet_payments(self, partner, store, key):
+        payments = self.payment_ids.filtered(lambda p: p.payment_method_id.chain_wallet)
+        for payment in payments:
+            payment_key = f"{key}:pay:{payment.uuid or payment.id}"
+            if payment.amount > 0:
+                self._chain_check_pin_token(partner, payment)
+                partner.chain_wallet_pay(
+                    payment.amount, store=store, key=payment_key, pos_order=self, pos_payment=payment,
+                    card_number=self._chain_card_number(),
+                )
+            elif payment.amount < 0:
+                origin = self._chain_refunded_wallet_payments()
+                member = origin.partner_id[:1] or partner
+                member.chain_wallet_refund(
+                    -payment.amount, store=store, key=payment_key, origin=origin, pos_order=self,
+                    pos_payment=payment,
+                )
+
+    def _chain_refunded_wallet_payments(self):
+        refunded = self.lines.refunded_orderline_id.order_id
+        if not refunded:
+            return self.env["chain.wallet.transaction"]
+        return self.env["chain.wallet.transaction"].sudo().search(
+            [("pos_order_id", "in", refunded.ids), ("kind", "=", "payment")]
+        )
+
+    def _chain_check_pin_token(self, partner, payment):
+        if not partner.chain_wallet_pin_required():
+            return
+        if not partner._chain_wallet_check_token(payment.transaction_id, self.uuid, payment.amount):
+            raise UserError(
+                _("The payment from the stored value of %(member)s was not confirmed with the member's PIN.",
+                  member=partner.display_name)
+            )
+
+    def _chain_card_number(self):
+        """The card the member presented at the till, when the order records it."""
+        return self.chain_card_number if "chain_card_number" in self._fields else False

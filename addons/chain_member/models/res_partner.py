@@ -1,0 +1,571 @@
+import logging
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models, modules
+from odoo.exceptions import UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
+
+REGISTRATION_CHANNELS = [
+    ("store", "In store (backend)"),
+    ("pos", "At the till (POS)"),
+    ("portal", "Member portal"),
+    ("import", "Import"),
+]
+CONSENT_CHANNELS = REGISTRATION_CHANNELS + [("sms", "SMS reply")]
+GENDERS = [("female", "Female"), ("male", "Male"), ("other", "Other")]
+BIRTHDAY_CALENDARS = [("solar", "Solar (Gregorian)"), ("lunar", "Lunar (Chinese)")]
+
+# A portal QR code carries the card number behind this prefix.
+CARD_QR_PREFIX = "CHM:"
+
+# Consent fields: each consent keeps the date and channel it was given or withdrawn on.
+CONSENTS = ("marketing_consent", "transactional_consent")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    is_member = fields.Boolean(
+        string="Is a Member",
+        index=True,
+        copy=False,
+        help="A member of the chain's membership programme, served in every store.",
+    )
+    member_code = fields.Char(
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Chain-wide member number, given at registration.",
+    )
+    home_store_id = fields.Many2one(
+        "chain.store",
+        index="btree_not_null",
+        help="The store where the member registered.",
+    )
+    member_registration_channel = fields.Selection(
+        REGISTRATION_CHANNELS, string="Registered Through", copy=False
+    )
+    member_since = fields.Date(copy=False)
+    gender = fields.Selection(GENDERS)
+    birthday = fields.Date(help="Date of birth (solar calendar).")
+    birthday_calendar = fields.Selection(
+        BIRTHDAY_CALENDARS,
+        default="solar",
+        help="The calendar the member celebrates the birthday in.",
+    )
+    birthday_lunar_month = fields.Integer(string="Lunar Birth Month")
+    birthday_lunar_day = fields.Integer(string="Lunar Birth Day")
+    birthday_lunar_leap = fields.Boolean(
+        string="Leap Month", help="Born in the leap (闰) month of the lunar year."
+    )
+    marketing_consent = fields.Boolean(
+        help="The member agreed to receive promotions and campaigns."
+    )
+    marketing_consent_date = fields.Datetime(readonly=True, copy=False)
+    marketing_consent_channel = fields.Selection(CONSENT_CHANNELS, readonly=True, copy=False)
+    transactional_consent = fields.Boolean(
+        default=True,
+        help="The member agreed to receive messages about their own transactions "
+        "(top-ups, payments, points, card changes).",
+    )
+    transactional_consent_date = fields.Datetime(readonly=True, copy=False)
+    transactional_consent_channel = fields.Selection(CONSENT_CHANNELS, readonly=True, copy=False)
+    member_tier_id = fields.Many2one(
+        "chain.member.tier", string="Tier", index="btree_not_null", tracking=True, copy=False
+    )
+    member_tier_since = fields.Date(string="In Tier Since", readonly=True, copy=False)
+    member_tier_expiry = fields.Date(
+        string="Tier Valid Until",
+        readonly=True,
+        copy=False,
+        help="After this date (and the tier's grace period) the nightly review keeps the tier "
+        "if the member still qualifies, else moves the member down.",
+    )
+    member_tier_history_ids = fields.One2many(
+        "chain.member.tier.history", "partner_id", string="Tier History"
+    )
+    member_card_ids = fields.One2many("chain.member.card", "partner_id", string="Member Cards")
+    member_card_id = fields.Many2one(
+        "chain.member.card",
+        string="Active Card",
+        compute="_compute_member_card_id",
+        help="The member's active card, if any.",
+    )
+    member_card_count = fields.Integer(compute="_compute_member_card_id")
+    birthday_month = fields.Integer(
+        compute="_compute_birthday_month",
+        store=True,
+        index="btree_not_null",
+        help="Month of the birthday (the lunar month for a lunar birthday), for filters.",
+    )
+    member_last_purchase_date = fields.Datetime(
+        string="Last Purchase", readonly=True, copy=False, index="btree_not_null"
+    )
+    member_total_spend = fields.Monetary(
+        string="Lifetime Spend", readonly=True, copy=False, currency_field="member_currency_id"
+    )
+    member_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_member_currency_id", string="Member Currency"
+    )
+
+    _sql_constraints = [
+        (
+            "member_code_unique",
+            "unique(member_code)",
+            "This member code is already used by another member.",
+        ),
+    ]
+
+    @api.depends("member_card_ids.state")
+    def _compute_member_card_id(self):
+        for partner in self:
+            cards = partner.member_card_ids
+            partner.member_card_id = cards.filtered(lambda card: card.state == "active")[:1]
+            partner.member_card_count = len(cards)
+
+    @api.depends("birthday", "birthday_calendar", "birthday_lunar_month")
+    def _compute_birthday_month(self):
+        for partner in self:
+            if partner.birthday_calendar == "lunar":
+                partner.birthday_month = partner.birthday_lunar_month or False
+            else:
+                partner.birthday_month = partner.birthday.month if partner.birthday else False
+
+    def _compute_member_currency_id(self):
+        self.member_currency_id = self.env.company.currency_id
+
+    @api.constrains("birthday_calendar", "birthday_lunar_month", "birthday_lunar_day")
+    def _check_lunar_birthday(self):
+        for partner in self.filtered(lambda p: p.birthday_calendar == "lunar"):
+            if not (
+                1 <= partner.birthday_lunar_month <= 12 and 1 <= partner.birthday_lunar_day <= 30
+            ):
+                raise ValidationError(
+                    _(
+                        "A lunar birthday needs a month from 1 to 12 and a day from 1 to 30 "
+                        "(member %(name)s).",
+                        name=partner.display_name,
+                    )
+                )
+
+    def init(self):
+        # The till's everyday identity: one active member per normalised mobile number, found by
+        # an exact index lookup.
+        self.env.cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS res_partner_member_mobile_unique "
+            "ON res_partner (mobile) WHERE is_member AND active AND mobile IS NOT NULL"
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._stamp_consents(vals)
+            if vals.get("is_member"):
+                self._prepare_member_vals(vals)
+        partners = super().create(vals_list)
+        for partner in partners.filtered("is_member"):
+            partner._chain_member_event(
+                "registration",
+                {"member_name": partner.name, "date": fields.Date.to_string(partner.member_since)},
+                store=partner.home_store_id,
+            )
+        return partners
+
+    def write(self, vals):
+        self._stamp_consents(vals)
+        if vals.get("is_member") or ("mobile" in vals and any(self.mapped("is_member"))):
+            for partner in self:
+                partner_vals = dict(vals)
+                if partner.is_member or vals.get("is_member"):
+                    self._prepare_member_vals(partner_vals, partner)
+                super(ResPartner, partner).write(partner_vals)
+            return True
+        return super().write(vals)
+
+    @api.model
+    def chain_register_member(self, vals, channel="store", store=None):
+        """Register a member and return it: the one door for the backend, the POS, the portal
+        and imports. ``vals`` needs at least ``name`` and ``mobile``; the mobile is normalised
+        and must not belong to another active member."""
+        if not (vals.get("mobile") or "").strip():
+            raise UserError(_("A member needs a mobile number."))
+        if not (vals.get("name") or "").strip():
+            raise UserError(_("A member needs a name."))
+        store = store or self.env.user._chain_default_store()
+        values = {
+            **vals,
+            "is_member": True,
+            "member_registration_channel": channel,
+            "home_store_id": vals.get("home_store_id") or store.id,
+        }
+        return self.with_context(chain_consent_channel=channel).create(values)
+
+    @api.model
+    def _prepare_member_vals(self, vals, partner=None):
+        """Complete and validate the values of a member being created or written: normalised
+        mobile (unique among active members), member code, member since, channel."""
+        mobile = vals.get("mobile", partner.mobile if partner else False)
+        if not mobile:
+            raise UserError(_("A member needs a mobile number."))
+        country = self._chain_phone_country(vals, partner)
+        normalised = self._phone_format(number=mobile, country=country, raise_exception=False)
+        if not normalised:
+            raise UserError(
+                _(
+                    "%(mobile)s is not a valid mobile number for %(country)s.",
+                    mobile=mobile,
+                    country=country.name,
+                )
+            )
+        self._check_mobile_free(normalised, partner)
+        vals["mobile"] = normalised
+        if not (partner and partner.member_code) and not vals.get("member_code"):
+            vals["member_code"] = self.env["ir.sequence"].sudo().next_by_code("chain.member.code")
+        if not (partner and partner.member_since):
+            vals.setdefault("member_since", fields.Date.context_today(self))
+        if not (partner and partner.member_registration_channel):
+            vals.setdefault(
+                "member_registration_channel",
+                "import" if self.env.context.get("import_file") else "store",
+            )
+        if not (partner and partner.home_store_id) and not vals.get("home_store_id"):
+            vals["home_store_id"] = self.env.user._chain_default_store().id
+
+    @api.model
+    def _chain_phone_country(self, vals, partner=None):
+        country_id = vals.get("country_id") or (partner.country_id.id if partner else False)
+        return (
+            self.env["res.country"].browse(country_id)
+            if country_id
+            else self.env.company.chain_phone_country_id or self.env.ref("base.cn")
+        )
+
+    @api.model
+    def _check_mobile_free(self, mobile, partner=None):
+        domain = [("mobile", "=", mobile), ("is_member", "=", True)]
+        if partner:
+            domain.append(("id", "!=", partner.id))
+        other = self.sudo().search(domain, limit=1)
+        if other:
+            raise ValidationError(
+                _(
+                    "The mobile number %(mobile)s already belongs to member %(name)s "
+                    "(%(code)s).",
+                    mobile=mobile,
+                    name=other.name,
+                    code=other.member_code or "-",
+                )
+            )
+
+    @api.model
+    def _stamp_consents(self, vals):
+        """Record when and through which channel a consent was given or withdrawn."""
+        channel = self.env.context.get("chain_consent_channel", "store")
+        for consent in CONSENTS:
+            if consent in vals:
+                vals.setdefault(f"{consent}_date", fields.Datetime.now())
+                vals.setdefault(f"{consent}_channel", channel)
+
+    def _chain_member_event(self, event, values=None, store=None):
+        """Extension hook: a member event happened (registration, card_issued, topup, ...).
+
+        Every addon of the suite calls it for the events listed in chain_member's README;
+        chain_sms overrides it to notify the member. Here it only leaves a trace in the log
+        at debug level, so that the event flow can be followed without any notifier.
+        """
+        _logger.debug("member event %s for %s at %s: %s", event, self.ids, store, values)
+
+    # ------------------------------------------------------------------------------------------
+    # At the till
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def chain_lookup_member(self, token):
+        """Find the member behind what the cashier swiped, scanned or typed: a card number, a
+        portal QR, a member code or a mobile number. Every branch is an exact match on an
+        index. Returns the member's till summary, or ``{"error": message}``."""
+        token = (token or "").strip()
+        if not token:
+            return {"error": _("Swipe a card or type a mobile number.")}
+        card = self._chain_find_card(token)
+        if card:
+            try:
+                card._check_usable()
+            except UserError as error:
+                return {
+                    "error": str(error),
+                    "partner_id": card.partner_id.id,
+                    "card_state": card.state,
+                }
+            return card.partner_id._chain_till_summary(card)
+        partner = self._chain_find_member(token)
+        if not partner:
+            return {"error": _("No member found for %(token)s.", token=token)}
+        return partner._chain_till_summary(partner.member_card_id)
+
+    @api.model
+    def _chain_find_card(self, token):
+        number = token.removeprefix(CARD_QR_PREFIX)
+        if not number.isdigit():
+            return self.env["chain.member.card"]
+        self.env.cr.execute("SELECT id FROM chain_member_card WHERE number = %s", [number])
+        row = self.env.cr.fetchone()
+        return self.env["chain.member.card"].browse(row[0] if row else [])
+
+    @api.model
+    def _chain_find_member(self, token):
+        if token.upper().startswith("M") and token[1:].isdigit():
+            self.env.cr.execute(
+                "SELECT id FROM res_partner WHERE member_code = %s AND is_member", [token.upper()]
+            )
+        else:
+            mobile = self._phone_format(
+                number=token, country=self.env.company.chain_phone_country_id, raise_exception=False
+            )
+            if not mobile:
+                return self.browse()
+            self.env.cr.execute(
+                "SELECT id FROM res_partner WHERE mobile = %s AND is_member AND active", [mobile]
+            )
+        row = self.env.cr.fetchone()
+        return self.browse(row[0] if row else [])
+
+    def _chain_till_summary(self, card):
+        """What the till shows about a member (extended by the balance and points addons)."""
+        self.ensure_one()
+        return {
+            "partner_id": self.id,
+            "name": self.name,
+            "member_code": self.member_code,
+            "mobile": self.mobile,
+            "tier": self.member_tier_id.name or "",
+            "tier_discount": self.member_tier_id.discount_percent,
+            "card_number": card.number if card else "",
+            "card_state": card.state if card else "",
+            "birthday_today": self._chain_is_birthday_today(),
+        }
+
+    def _chain_check_card_usable(self, card_number=False):
+        """Raise a UserError if the card given (or the member's active card) cannot be used."""
+        self.ensure_one()
+        if card_number:
+            card = self._chain_find_card(card_number)
+            if not card or card.partner_id != self:
+                raise UserError(
+                    _(
+                        "Card %(number)s is not a card of %(name)s.",
+                        number=card_number,
+                        name=self.name,
+                    )
+                )
+            return card._check_usable()
+        return True
+
+    def _chain_check_cancellable(self, card):
+        """Extension point: may ``card`` be cancelled? The stored-value part refuses while the
+        member still has a balance to refund."""
+        return True
+
+    def _chain_is_birthday_today(self):
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        return bool(
+            self.birthday_calendar == "solar"
+            and self.birthday
+            and (self.birthday.month, self.birthday.day) == (today.month, today.day)
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Tiers
+    # ------------------------------------------------------------------------------------------
+    def _chain_rolling_spend(self, months):
+        """What the member spent at the chain's tills over the last ``months`` months."""
+        self.ensure_one()
+        since = fields.Datetime.now() - relativedelta(months=months)
+        self.env["pos.order"].flush_model(["partner_id", "state", "amount_total", "date_order"])
+        self.env.cr.execute(
+            """
+            SELECT COALESCE(SUM(amount_total), 0) FROM pos_order
+             WHERE partner_id = %s AND state IN ('paid', 'done', 'invoiced') AND date_order >= %s
+            """,
+            [self.id, since],
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _chain_tier_points(self):
+        """Extension point: the points the tiers count (chain_loyalty gives the balance)."""
+        return 0
+
+    def _chain_qualifying_tier(self):
+        self.ensure_one()
+        points = self._chain_tier_points()
+        spend_by_months = {}
+        best = self.env["chain.member.tier"]
+        for tier in self.env["chain.member.tier"].search([]):
+            months = tier.spend_months
+            if months not in spend_by_months:
+                spend_by_months[months] = self._chain_rolling_spend(months)
+            if tier._qualifies(spend_by_months[months], points):
+                best = tier
+        return best
+
+    def _chain_evaluate_tier(self, store=None, pos_order=None):
+        """Upgrade at once when the member qualifies for a higher tier (after a purchase, a
+        top-up...). Downgrades happen only in the nightly review."""
+        for partner in self.filtered("is_member"):
+            best = partner._chain_qualifying_tier()
+            if best and (
+                not partner.member_tier_id or best.sequence > partner.member_tier_id.sequence
+            ):
+                kind = "upgrade" if partner.member_tier_id else "initial"
+                partner._chain_set_tier(best, kind, store=store, pos_order=pos_order)
+
+    def _chain_set_tier(self, tier, kind, reason=None, store=None, pos_order=None):
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        old = self.member_tier_id
+        expiry = (
+            today + relativedelta(months=tier.validity_months) if tier.validity_months else False
+        )
+        super().write(
+            {"member_tier_id": tier.id, "member_tier_since": today, "member_tier_expiry": expiry}
+        )
+        self.env["chain.member.tier.history"].sudo().create(
+            {
+                "partner_id": self.id,
+                "old_tier_id": old.id,
+                "new_tier_id": tier.id,
+                "kind": kind,
+                "reason": reason,
+                "store_id": store.id if store else False,
+                "pos_order_id": pos_order.id if pos_order else False,
+            }
+        )
+        if tier.sequence > old.sequence or not old:
+            self._chain_member_event(
+                "tier_upgrade",
+                {"member_name": self.name, "date": fields.Date.to_string(today)},
+                store=store,
+            )
+
+    @api.model
+    def _cron_review_tiers(self, batch_size=5000):
+        """Nightly: members whose tier has run out (validity + grace) keep it if they still
+        qualify, else move to the tier they qualify for. Only those members are read, in
+        batches committed one by one."""
+        today = fields.Date.context_today(self)
+        self.env.flush_all()
+        query = """
+            SELECT p.id FROM res_partner p JOIN chain_member_tier t ON t.id = p.member_tier_id
+             WHERE p.is_member AND p.active AND p.member_tier_expiry IS NOT NULL
+               AND p.member_tier_expiry + t.grace_days < %s
+             ORDER BY p.id LIMIT %s
+        """
+        reviewed = 0
+        while True:
+            self.env.cr.execute(query, [today, batch_size])
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                return reviewed
+            for partner in self.browse(ids):
+                best = partner._chain_qualifying_tier()
+                if best == partner.member_tier_id:
+                    partner._chain_set_tier(best, "renewal")
+                elif best:
+                    partner._chain_set_tier(
+                        best,
+                        "downgrade"
+                        if best.sequence < partner.member_tier_id.sequence
+                        else "upgrade",
+                    )
+                else:
+                    old = partner.member_tier_id
+                    super(ResPartner, partner).write(
+                        {
+                            "member_tier_id": False,
+                            "member_tier_since": False,
+                            "member_tier_expiry": False,
+                        }
+                    )
+                    self.env["chain.member.tier.history"].sudo().create(
+                        {"partner_id": partner.id, "old_tier_id": old.id, "kind": "downgrade"}
+                    )
+            reviewed += len(ids)
+            self._chain_commit_batch()
+
+    def _chain_commit_batch(self):
+        """Commit a nightly batch (not inside tests, which run in one transaction)."""
+        if not modules.module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env.invalidate_all()
+
+    # ------------------------------------------------------------------------------------------
+    # Smart buttons
+    # ------------------------------------------------------------------------------------------
+    def action_chain_view_cards(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "chain_member.chain_member_card_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_chain_view_tier_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "chain_member.chain_member_tier_history_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _demo_create_members(self):
+        """A few dozen demo members across the stores, with tiers, solar and lunar birthdays
+        and cards (deterministic: the same members at every install)."""
+        surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+        given = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟"]
+        stores = [
+            self.env.ref(f"chain_member.{xmlid}")
+            for xmlid in ("store_direct_1", "store_direct_2", "store_franchise", "store_hq")
+        ]
+        tiers = [
+            self.env.ref(f"chain_member.tier_{key}")
+            for key in ("regular", "regular", "silver", "gold", "diamond")
+        ]
+        for index in range(36):
+            xmlid = f"chain_member.demo_member_{index:02d}"
+            if self.env.ref(xmlid, raise_if_not_found=False):
+                continue
+            lunar = index % 5 == 0
+            vals = {
+                "name": surnames[index % len(surnames)] + given[index % len(given)],
+                "mobile": f"+86 139 {1000 + index:04d} {2000 + index * 7:04d}",
+                "gender": ("female", "male")[index % 2],
+                "birthday_calendar": "lunar" if lunar else "solar",
+                "marketing_consent": index % 3 != 0,
+                "home_store_id": stores[index % len(stores)].id,
+                "lang": "zh_CN" if self.env["res.lang"]._lang_get("zh_CN") else "en_US",
+            }
+            if lunar:
+                vals.update(birthday_lunar_month=1 + index % 12, birthday_lunar_day=1 + index % 29)
+            else:
+                vals["birthday"] = f"{1970 + index % 35}-{1 + index % 12:02d}-{1 + index % 28:02d}"
+            member = self.chain_register_member(vals, channel="store", store=stores[index % 4])
+            tier = tiers[index % len(tiers)]
+            member._chain_set_tier(tier, "initial", reason="Demo data")
+            card = self.env["chain.member.card"].create(
+                {
+                    "partner_id": member.id,
+                    "kind": ("magstripe", "electronic")[index % 2],
+                    "store_id": stores[index % 4].id,
+                }
+            )
+            card._activate(store=stores[index % 4])
+            self.env["ir.model.data"]._update_xmlids(
+                [{"xml_id": xmlid, "record": member, "noupdate": True}]
+            )

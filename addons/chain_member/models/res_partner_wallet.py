@@ -1,0 +1,756 @@
+import hashlib
+import hmac
+import time
+import uuid
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+# Who may do what with stored value (any of the groups; HQ managers imply every other role).
+WALLET_RIGHTS = {
+    "topup": ("chain_member.group_chain_cashier",),
+    "pay": ("chain_member.group_chain_cashier", "chain_member.group_chain_partner_merchant"),
+    "refund": ("chain_member.group_chain_cashier", "chain_member.group_chain_partner_merchant"),
+    "pin": ("chain_member.group_chain_cashier",),
+    "pin_reset": ("chain_member.group_chain_store_manager",),
+    "withdraw": ("chain_member.group_chain_store_manager",),
+    "transfer": ("chain_member.group_chain_store_manager",),
+    "count_card": ("chain_member.group_chain_cashier",),
+    "count_card_refund": ("chain_member.group_chain_store_manager",),
+    "adjust": ("chain_member.group_chain_hq_manager",),
+    "expire": ("chain_member.group_chain_hq_manager",),
+}
+# A PIN authorisation given at the till stays valid this long, so that an order queued offline
+# after the check still syncs.
+PIN_TOKEN_SECONDS = 24 * 3600
+
+
+class ResPartner(models.Model):
+    """The stored-value and count-card service of a member (the one door for that money).
+
+    Every caller (backend wizards, the POS order sync, the portal, imports, tests) goes through
+    the ``chain_wallet_*`` and ``chain_count_card_*`` methods below; see README_WALLET.md.
+    """
+
+    _inherit = "res.partner"
+
+    wallet_account_ids = fields.One2many(
+        "chain.wallet.account", "partner_id", string="Stored-Value Accounts", readonly=True
+    )
+    wallet_currency_id = fields.Many2one("res.currency", compute="_compute_wallet_balance")
+    wallet_balance = fields.Monetary(
+        string="Stored Value",
+        compute="_compute_wallet_balance",
+        search="_search_wallet_balance",
+        currency_field="wallet_currency_id",
+        help="Principal plus bonus, in the current company's currency: the sum of the member's "
+        "stored-value ledger.",
+    )
+    wallet_principal = fields.Monetary(
+        string="Stored Value Principal", compute="_compute_wallet_balance", currency_field="wallet_currency_id"
+    )
+    wallet_bonus = fields.Monetary(
+        string="Stored Value Bonus", compute="_compute_wallet_balance", currency_field="wallet_currency_id"
+    )
+    wallet_transaction_count = fields.Integer(compute="_compute_wallet_transaction_count")
+    count_card_package_ids = fields.One2many(
+        "chain.count.card.package", "partner_id", string="Count Cards", readonly=True
+    )
+    count_card_active_count = fields.Integer(
+        string="Active Count Cards", compute="_compute_count_card_active_count"
+    )
+
+    def _compute_wallet_balance(self):
+        currency = self.env.company.currency_id
+        balances = {}
+        ids = [pid for pid in self.ids if isinstance(pid, int)]
+        if ids:
+            self.env.cr.execute(
+                """SELECT partner_id, principal, bonus FROM chain_wallet_account
+                    WHERE partner_id IN %s AND currency_id = %s""",
+                (tuple(ids), currency.id),
+            )
+            balances = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for partner in self:
+            principal, bonus = balances.get(partner.id, (0.0, 0.0))
+            partner.wallet_currency_id = currency
+            partner.wallet_principal = principal
+            partner.wallet_bonus = bonus
+            partner.wallet_balance = principal + bonus
+
+    def _search_wallet_balance(self, operator, value):
+        if operator not in ("=", "!=", "<", "<=", ">", ">="):
+            raise UserError(_("Unsupported search on the stored value."))
+        self.env.cr.execute(
+            f"""SELECT partner_id FROM chain_wallet_account
+                 WHERE currency_id = %s AND principal + bonus {operator} %s""",  # noqa: S608
+            (self.env.company.currency_id.id, value or 0.0),
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if operator in ("<", "<=", "=") and (value or 0.0) >= 0 and self._zero_matches(operator, value):
+            return ["|", ("id", "in", ids), ("wallet_account_ids", "=", False)]
+        return [("id", "in", ids)]
+
+    @staticmethod
+    def _zero_matches(operator, value):
+        value = value or 0.0
+        return {"<": 0 < value, "<=": 0 <= value, "=": value == 0}[operator]
+
+    def _compute_wallet_transaction_count(self):
+        counts = dict(
+            self.env["chain.wallet.transaction"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.wallet_transaction_count = counts.get(partner, 0)
+
+    def _compute_count_card_active_count(self):
+        counts = dict(
+            self.env["chain.count.card.package"]._read_group(
+                [("partner_id", "in", self.ids), ("state", "=", "active")], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.count_card_active_count = counts.get(partner, 0)
+
+    # ------------------------------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------------------------------
+    def action_chain_wallet_transactions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("chain_member.chain_wallet_transaction_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_chain_count_cards(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("chain_member.chain_count_card_package_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def _chain_wallet_wizard(self, model):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
+
+    def action_chain_wallet_topup(self):
+        return self._chain_wallet_wizard("chain.wallet.topup.wizard")
+
+    def action_chain_wallet_withdraw(self):
+        return self._chain_wallet_wizard("chain.wallet.withdraw.wizard")
+
+    def action_chain_wallet_adjust(self):
+        return self._chain_wallet_wizard("chain.wallet.adjust.wizard")
+
+    def action_chain_wallet_transfer(self):
+        return self._chain_wallet_wizard("chain.wallet.transfer.wizard")
+
+    def action_chain_wallet_pin(self):
+        return self._chain_wallet_wizard("chain.wallet.pin.wizard")
+
+    def action_chain_count_card_sell(self):
+        return self._chain_wallet_wizard("chain.count.card.sell.wizard")
+
+    # ------------------------------------------------------------------------------------------
+    # Stored value: the service
+    # ------------------------------------------------------------------------------------------
+    def chain_wallet_topup(self, amount, store=None, journal=None, key=None, pos_order=None, reason=None):
+        """Credit ``amount`` of principal, plus the bonus of the applicable top-up rule.
+
+        :param journal: the cash/bank journal the money came in through (backend top-up; posts
+            the journal entry now). A POS top-up passes ``pos_order`` instead: the session's
+            closing entry books the money and the bonus.
+        :return: the ledger line (``chain.wallet.transaction``)
+        """
+        self.ensure_one()
+        store = self._chain_wallet_prepare("topup", store)
+        currency = store.company_id.currency_id
+        amount = currency.round(amount)
+        if amount <= 0:
+            raise UserError(_("A top-up needs a positive amount."))
+        if not journal and not pos_order:
+            raise UserError(_("Say how the top-up was paid: a cash or bank journal."))
+        key = key or self._chain_wallet_new_key("topup")
+        Ledger = self.env["chain.wallet.transaction"].sudo()
+        existing = Ledger._find_by_key(key)
+        if existing:
+            existing._check_same_operation(self, "topup")
+            return existing
+        rule = self.env["chain.topup.rule"]._find_rule(amount, self, store)
+        bonus = rule._bonus_for(amount, currency)
+        move = self.env["account.move"]
+        if journal:
+            move = self._chain_wallet_topup_move(store, journal, amount, bonus)
+        line = Ledger._post(
+            self,
+            "topup",
+            store,
+            key,
+            "credit",
+            principal=amount,
+            bonus=bonus,
+            values={
+                "topup_rule_id": rule.id,
+                "bonus_points": rule.bonus_points,
+                "move_id": move.id,
+                "reason": reason,
+                **self._chain_wallet_pos_values(pos_order),
+            },
+        )
+        if rule.bonus_points:
+            self._chain_award_topup_points(rule.bonus_points, line)
+        self._chain_wallet_event("topup", line, store)
+        return line
+
+    def chain_wallet_pay(
+        self, amount, store=None, key=None, pos_order=None, pos_payment=None, card_number=False,
+        counterpart_account=None,
+    ):
+        """Take ``amount`` from the balance (principal and bonus in the chain's spending order),
+        refusing with a UserError when the balance is short or the card is blocked.
+
+        The check and the debit are one guarded SQL statement in the caller's transaction; a
+        concurrent payment on the same balance makes it fail with a serialization error and
+        Odoo retries the whole request. A POS payment passes ``pos_order``/``pos_payment``
+        (the session closing entry moves the liability); a backend payment passes the
+        ``counterpart_account`` credited against the liability now.
+        """
+        self.ensure_one()
+        store = self._chain_wallet_prepare("pay", store)
+        currency = store.company_id.currency_id
+        amount = currency.round(amount)
+        if amount <= 0:
+            raise UserError(_("A payment from the stored value needs a positive amount."))
+        if not pos_order and not counterpart_account:
+            raise UserError(_("A stored-value payment belongs to a POS order or names its counterpart."))
+        self._chain_check_card_usable(card_number)
+        key = key or self._chain_wallet_new_key("pay")
+        Ledger = self.env["chain.wallet.transaction"].sudo()
+        move_factory = None
+        if counterpart_account:
+            def move_factory(principal, bonus):
+                return self._chain_wallet_simple_move(
+                    store, _("Stored-value payment"), -(principal + bonus), counterpart_account
+                )
+        line = Ledger._post(
+            self, "payment", store, key, "spend", amount=amount,
+            values=self._chain_wallet_pos_values(pos_order, pos_payment), move_factory=move_factory,
+        )
+        self._chain_wallet_event("balance_payment", line, store)
+        return line
+
+    def chain_wallet_refund(
+        self, amount, store=None, key=None, origin=None, pos_order=None, pos_payment=None,
+        counterpart_account=None,
+    ):
+        """Give ``amount`` back to the balance for a refunded sale.
+
+        ``origin`` (payment lines of the refunded sale) decides the split: the refund returns
+        principal and bonus in the proportion they were paid, never more bonus than was paid;
+        what exceeds the payments from the balance (a cash sale refunded to the balance)
+        comes back as principal.
+        """
+        self.ensure_one()
+        store = self._chain_wallet_prepare("refund", store)
+        currency = store.company_id.currency_id
+        amount = currency.round(amount)
+        if amount <= 0:
+            raise UserError(_("A refund to the stored value needs a positive amount."))
+        if not pos_order and not counterpart_account:
+            raise UserError(_("A stored-value refund belongs to a POS order or names its counterpart."))
+        key = key or self._chain_wallet_new_key("refund")
+        Ledger = self.env["chain.wallet.transaction"].sudo()
+        existing = Ledger._find_by_key(key)
+        if existing:
+            existing._check_same_operation(self, "refund")
+            return existing
+        origin = (origin or Ledger).sudo().filtered(lambda line: line.kind == "payment")
+        bonus = self._chain_wallet_refund_bonus(amount, origin, currency)
+        move_factory = None
+        if counterpart_account:
+            def move_factory(principal, bonus):
+                return self._chain_wallet_simple_move(
+                    store, _("Stored-value refund"), principal + bonus, counterpart_account
+                )
+        line = Ledger._post(
+            self, "refund", store, key, "credit", principal=amount - bonus, bonus=bonus,
+            values={"origin_id": origin[:1].id, **self._chain_wallet_pos_values(pos_order, pos_payment)},
+            move_factory=move_factory,
+        )
+        return line
+
+    def chain_wallet_withdraw(self, amount, journal, reason, store=None, key=None):
+        """Pay ``amount`` of principal back in cash (store managers). The bonus is never paid
+        out: the part of it that the withdrawn principal had earned is voided in proportion."""
+        self.ensure_one()
+        store = self._chain_wallet_prepare("withdraw", store)
+        self._chain_wallet_require_reason(reason)
+        currency = store.company_id.currency_id
+        amount = currency.round(amount)
+        if amount <= 0:
+            raise UserError(_("A withdrawal needs a positive amount."))
+        if not journal:
+            raise UserError(_("Say which cash or bank journal pays the withdrawal out."))
+        before = self._chain_wallet_state(store)
+
+        def move_factory(principal, bonus):
+            accounts = store.company_id._chain_wallet_accounts()
+            return store.company_id._chain_wallet_post(
+                _("Stored-value withdrawal of %(member)s", member=self.display_name),
+                [
+                    (accounts["liability"], -(principal + bonus), 0.0, self, _("Member deposit paid out")),
+                    (journal.default_account_id, 0.0, -principal, self, _("Withdrawal")),
+                    (accounts["bonus"], 0.0, -bonus, self, _("Bonus voided")),
+                ],
+                journal=journal,
+            )
+
+        line = self.env["chain.wallet.transaction"].sudo()._post(
+            self, "withdrawal", store, key or self._chain_wallet_new_key("withdraw"), "withdraw",
+            principal=amount, values={"reason": reason}, move_factory=move_factory,
+        )
+        self._chain_wallet_log("wallet_withdrawal", line, before, store, reason)
+        self._chain_wallet_event("withdrawal", line, store)
+        return line
+
+    def chain_wallet_adjust(self, principal=0.0, bonus=0.0, reason=None, store=None, key=None, counterpart_account=None):
+        """Correct the balance (headquarters managers only, with a reason). Positive parts
+        credit, negative parts debit; the counterpart is the company's bonus (promotion)
+        account unless another is given."""
+        self.ensure_one()
+        store = self._chain_wallet_prepare("adjust", store)
+        self._chain_wallet_require_reason(reason)
+        currency = store.company_id.currency_id
+        principal, bonus = currency.round(principal), currency.round(bonus)
+        if not principal and not bonus:
+            raise UserError(_("An adjustment needs an amount."))
+        if principal * bonus < 0:
+            raise UserError(_("Adjust principal and bonus in the same direction (post two adjustments)."))
+        credit = principal + bonus > 0
+        before = self._chain_wallet_state(store)
+        counterpart = counterpart_account or store.company_id._chain_wallet_accounts()["bonus"]
+
+        def move_factory(principal_delta, bonus_delta):
+            return self._chain_wallet_simple_move(
+                store, _("Stored-value adjustment"), principal_delta + bonus_delta, counterpart
+            )
+
+        line = self.env["chain.wallet.transaction"].sudo()._post(
+            self, "adjustment", store, key or self._chain_wallet_new_key("adjust"),
+            "credit" if credit else "debit", principal=abs(principal), bonus=abs(bonus),
+            values={"reason": reason}, move_factory=move_factory,
+        )
+        self._chain_wallet_log("wallet_adjustment", line, before, store, reason)
+        return line
+
+    def chain_wallet_transfer(self, target, amount, reason, store=None, key=None):
+        """Move ``amount`` of this member's balance to ``target`` (store managers), principal
+        and bonus as this member's spending order takes them. Returns (out line, in line)."""
+        self.ensure_one()
+        target.ensure_one()
+        store = self._chain_wallet_prepare("transfer", store)
+        self._chain_wallet_require_reason(reason)
+        if target == self:
+            raise UserError(_("Choose another member to transfer the balance to."))
+        if not target.is_member:
+            raise UserError(_("%(name)s is not a member.", name=target.display_name))
+        currency = store.company_id.currency_id
+        amount = currency.round(amount)
+        if amount <= 0:
+            raise UserError(_("A transfer needs a positive amount."))
+        key = key or self._chain_wallet_new_key("transfer")
+        before = self._chain_wallet_state(store)
+        Ledger = self.env["chain.wallet.transaction"].sudo()
+        out_line = Ledger._post(
+            self, "transfer", store, f"{key}:out", "spend", amount=amount,
+            values={"reason": _("To %(name)s: %(reason)s", name=target.display_name, reason=reason)},
+        )
+        in_line = Ledger._post(
+            target, "transfer", store, f"{key}:in", "credit",
+            principal=-out_line.principal, bonus=-out_line.bonus,
+            values={
+                "origin_id": out_line.id,
+                "reason": _("From %(name)s: %(reason)s", name=self.display_name, reason=reason),
+            },
+        )
+        self._chain_wallet_log("wallet_transfer", out_line, before, store, reason)
+        return out_line, in_line
+
+    def chain_wallet_expire(self, principal=None, bonus=None, reason=None, store=None, key=None):
+        """Expire stored value (headquarters managers, or the nightly job): the given principal
+        and bonus, by default the whole balance. Expired principal becomes income; expired
+        bonus reverses its promotion expense."""
+        self.ensure_one()
+        store = self._chain_wallet_prepare("expire", store)
+        self._chain_wallet_require_reason(reason)
+        currency = store.company_id.currency_id
+        account = self.env["chain.wallet.account"].sudo()._find(self, currency)
+        principal = currency.round(account.principal if principal is None else principal)
+        bonus = currency.round(account.bonus if bonus is None else bonus)
+        if principal < 0 or bonus < 0 or not (principal or bonus):
+            raise UserError(_("Nothing to expire."))
+        before = self._chain_wallet_state(store)
+
+        def move_factory(principal_delta, bonus_delta):
+            accounts = store.company_id._chain_wallet_accounts()
+            return store.company_id._chain_wallet_post(
+                _("Stored value of %(member)s expired", member=self.display_name),
+                [
+                    (accounts["liability"], -(principal_delta + bonus_delta), 0.0, self, _("Expired")),
+                    (accounts["breakage"], 0.0, -principal_delta, self, _("Expired principal")),
+                    (accounts["bonus"], 0.0, -bonus_delta, self, _("Expired bonus")),
+                ],
+            )
+
+        line = self.env["chain.wallet.transaction"].sudo()._post(
+            self, "expiry", store, key or self._chain_wallet_new_key("expire"), "debit",
+            principal=principal, bonus=bonus, values={"reason": reason}, move_factory=move_factory,
+        )
+        self._chain_wallet_log("wallet_expiry", line, before, store, reason)
+        return line
+
+    @api.model
+    def chain_wallet_preview_bonus(self, amount, store=None, partner=None):
+        """What a top-up of ``amount`` would earn: {bonus, points, rule}."""
+        store = store or self.env.user._chain_default_store()
+        partner = partner or self
+        rule = self.env["chain.topup.rule"]._find_rule(amount, partner, store)
+        currency = store.company_id.currency_id
+        return {"bonus": rule._bonus_for(amount, currency), "points": rule.bonus_points, "rule": rule.name or ""}
+
+    # ------------------------------------------------------------------------------------------
+    # Count cards: selling (uses, renewals, refunds: see chain.count.card.package)
+    # ------------------------------------------------------------------------------------------
+    def chain_count_card_sell(
+        self, product, store=None, qty=1, price=None, journal=None, key=None, pos_order_line=None
+    ):
+        """Sell ``qty`` × the count-card ``product`` to this member: a new package with the
+        product's uses × qty, valid for its validity days. A backend sale passes the ``journal``
+        the money came in through; a POS sale its ``pos_order_line`` (the closing entry books
+        it). Returns the package."""
+        self.ensure_one()
+        store = self._chain_wallet_prepare("count_card", store)
+        template = product.product_tmpl_id
+        if not template.chain_count_card or template.chain_count_card_uses <= 0:
+            raise UserError(_("%(product)s is not a count card.", product=product.display_name))
+        if qty <= 0:
+            raise UserError(_("Sell at least one count card."))
+        if not journal and not pos_order_line:
+            raise UserError(_("Say how the count card was paid: a cash or bank journal."))
+        key = key or self._chain_wallet_new_key("count-card-sale")
+        Move = self.env["chain.count.card.move"].sudo()
+        existing = Move._find_by_key(key)
+        if existing:
+            return existing.package_id
+        company = store.company_id
+        currency = company.currency_id
+        value = currency.round(product.lst_price * qty if price is None else price)
+        if value < 0:
+            raise UserError(_("A count card cannot be sold for a negative price."))
+        company._chain_wallet_accounts()
+        today = fields.Date.context_today(self)
+        days = template.chain_count_card_validity_days
+        package = self.env["chain.count.card.package"].sudo().create(
+            {
+                "name": product.name,
+                "partner_id": self.id,
+                "product_id": product.id,
+                "service_ids": [fields.Command.set(template.chain_count_card_service_ids.ids)],
+                "store_id": store.id,
+                "company_id": company.id,
+                "currency_id": currency.id,
+                "date_start": today,
+                "date_expiry": today + relativedelta(days=days) if days else False,
+            }
+        )
+        Move._post(
+            package, "sale", store, key, "credit", uses=template.chain_count_card_uses * int(qty),
+            value=value, values=package._pos_values(pos_order_line), bought=True,
+            move_factory=None if pos_order_line else package._sale_factory(store, journal),
+        )
+        return package
+
+    def _chain_count_card_active(self, product=None):
+        """The member's active packages (of ``product``), earliest expiry first."""
+        domain = [("partner_id", "=", self.id), ("state", "=", "active")]
+        if product:
+            domain.append(("product_id", "=", product.id))
+        packages = self.env["chain.count.card.package"].sudo().search(domain)
+        today = fields.Date.context_today(self)
+        return packages.filtered(lambda p: not p.date_expiry or p.date_expiry >= today).sorted(
+            lambda p: (p.date_expiry or fields.Date.max, p.id)
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Payment PIN and the till
+    # ------------------------------------------------------------------------------------------
+    def chain_wallet_set_pin(self, pin, store=None):
+        """Set (or change) the member's payment PIN; a change of an existing PIN needs a store
+        manager."""
+        self.ensure_one()
+        store = self._chain_wallet_store(store)
+        account = self.env["chain.wallet.account"].sudo()._get_or_create(self, store.company_id.currency_id)
+        self._chain_wallet_check_right("pin_reset" if account.pin_hash else "pin", store)
+        account._set_pin(pin)
+        self.env["chain.operation.log"].log_operation(
+            "wallet_pin", account, after={"pin": "set"}, reason=_("Payment PIN set"), store=store
+        )
+        return True
+
+    def chain_wallet_reset_pin_lock(self, store=None):
+        self.ensure_one()
+        store = self._chain_wallet_store(store)
+        self._chain_wallet_check_right("pin_reset", store)
+        account = self.env["chain.wallet.account"].sudo()._find(self, store.company_id.currency_id)
+        if account:
+            account._reset_pin_lock()
+            self.env["chain.operation.log"].log_operation(
+                "wallet_pin", account, after={"pin": "unlocked"}, reason=_("PIN lock reset"), store=store
+            )
+        return True
+
+    @api.model
+    def chain_wallet_pin_required(self):
+        return self.env["ir.config_parameter"].sudo().get_param("chain_member.wallet_pin_required") in (
+            "1", "True", "true",
+        )
+
+    @api.model
+    def chain_wallet_authorize(self, partner_id, amount, order_uuid, config_id, pin=None, card_number=False):
+        """Called by the till before it accepts a payment from the balance: check the card, the
+        balance and the PIN, and return ``{"ok": True, "balance", "token"}`` or ``{"ok": False,
+        "message"}``. The authoritative debit happens later, in the order sync; the token lets
+        that sync know the PIN was checked (it is bound to member, order and amount)."""
+        partner = self.browse(partner_id).exists()
+        if not partner:
+            return {"ok": False, "message": _("Select the member first.")}
+        store = self.env["pos.config"].browse(config_id).chain_store_id
+        try:
+            if not store:
+                raise UserError(_("This point of sale belongs to no chain store."))
+            partner._chain_wallet_check_right("pay", store)
+            partner._chain_check_card_usable(card_number)
+            currency = store.company_id.currency_id
+            account = self.env["chain.wallet.account"].sudo()._find(partner, currency)
+            balance = account.balance if account else 0.0
+            if currency.compare_amounts(balance, amount) < 0:
+                raise UserError(
+                    _(
+                        "Insufficient stored value: %(member)s has %(available)s, %(amount)s is needed.",
+                        member=partner.display_name,
+                        available=currency.format(balance),
+                        amount=currency.format(amount),
+                    )
+                )
+            token = ""
+            if self.chain_wallet_pin_required():
+                if not pin:
+                    return {"ok": False, "pin_required": True, "balance": balance,
+                            "message": _("Enter the member's payment PIN.")}
+                account._verify_pin(pin)
+                token = partner._chain_wallet_token(order_uuid, amount)
+        except (UserError, AccessError) as error:
+            return {"ok": False, "message": str(error.args[0] if error.args else error)}
+        return {"ok": True, "balance": balance, "token": token}
+
+    def _chain_wallet_token(self, order_uuid, amount, expires=None):
+        self.ensure_one()
+        expires = expires or int(time.time()) + PIN_TOKEN_SECONDS
+        cents = round(amount * 100)
+        message = f"{self.id}:{order_uuid}:{cents}:{expires}"
+        return f"{expires}:{cents}:{self._chain_wallet_sign(message)}"
+
+    def _chain_wallet_check_token(self, token, order_uuid, amount):
+        """True when ``token`` authorises paying ``amount`` for ``order_uuid`` from this balance."""
+        self.ensure_one()
+        try:
+            expires, cents, signature = (token or "").split(":")
+            expires, cents = int(expires), int(cents)
+        except ValueError:
+            return False
+        message = f"{self.id}:{order_uuid}:{cents}:{expires}"
+        return (
+            expires >= time.time()
+            and round(amount * 100) <= cents
+            and hmac.compare_digest(signature, self._chain_wallet_sign(message))
+        )
+
+    def _chain_wallet_sign(self, message):
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret", "")
+        return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+    def _chain_till_summary(self, card):
+        summary = super()._chain_till_summary(card)
+        summary.update(
+            wallet_balance=self.wallet_balance,
+            wallet_pin_required=self.chain_wallet_pin_required(),
+            count_cards=self.count_card_package_ids.filtered(lambda p: p.state == "active")._till_values(),
+        )
+        return summary
+
+    def _chain_check_cancellable(self, card):
+        """A member's last card cannot be cancelled while stored value or count-card uses are
+        left: refund or transfer them first."""
+        result = super()._chain_check_cancellable(card)
+        others = self.member_card_ids.filtered(lambda c: c != card and c.state not in ("cancelled", "replaced"))
+        if not others and (self.sudo().wallet_balance or self.count_card_active_count):
+            raise UserError(
+                _(
+                    "%(name)s still has stored value or count-card uses: withdraw, refund or "
+                    "transfer them before cancelling the last card.",
+                    name=self.display_name,
+                )
+            )
+        return result
+
+    # ------------------------------------------------------------------------------------------
+    # Extension points
+    # ------------------------------------------------------------------------------------------
+    def _chain_award_topup_points(self, points, transaction):
+        """Extension hook: a top-up earned ``points`` (from its top-up rule); ``transaction`` is
+        the ledger line. chain_loyalty overrides it to credit the points ledger. No-op here."""
+        return False
+
+    # ------------------------------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------------------------------
+    def _chain_wallet_prepare(self, operation, store):
+        store = self._chain_wallet_store(store)
+        self._chain_wallet_check_right(operation, store)
+        if not self.is_member:
+            raise UserError(_("%(name)s is not a member: stored value is for members.", name=self.display_name))
+        return store
+
+    def _chain_wallet_store(self, store):
+        store = store or self.env.user._chain_default_store()
+        if not store:
+            raise UserError(_("Say in which store the operation happens."))
+        return store.sudo()
+
+    def _chain_wallet_check_right(self, operation, store):
+        if self.env.su:
+            return True
+        user = self.env.user
+        if user.has_group("chain_member.group_chain_hq_manager"):
+            return True
+        if not any(user.has_group(group) for group in WALLET_RIGHTS[operation]):
+            raise AccessError(self._chain_wallet_refusal(operation))
+        if store not in user.sudo().chain_store_ids:
+            raise AccessError(
+                _("You do not work in %(store)s: ask a colleague of that store.", store=store.display_name)
+            )
+        return True
+
+    def _chain_wallet_refusal(self, operation):
+        return {
+            "withdraw": _("Only a store manager can pay stored value out."),
+            "transfer": _("Only a store manager can transfer stored value between members."),
+            "adjust": _("Only a headquarters manager can adjust stored value."),
+            "expire": _("Only a headquarters manager can expire stored value."),
+            "pin_reset": _("Only a store manager can change or unlock a payment PIN."),
+            "count_card_refund": _("Only a store manager can refund a count card."),
+        }.get(operation, _("You are not allowed to operate stored value or count cards."))
+
+    @staticmethod
+    def _chain_wallet_require_reason(reason):
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason for this operation: it goes to the operation log."))
+
+    @staticmethod
+    def _chain_wallet_new_key(prefix):
+        return f"{prefix}:{uuid.uuid4()}"
+
+    @staticmethod
+    def _chain_wallet_pos_values(pos_order, pos_payment=None):
+        if not pos_order:
+            return {}
+        return {
+            "pos_order_id": pos_order.id,
+            "pos_session_id": pos_order.session_id.id,
+            "pos_payment_id": pos_payment.id if pos_payment else False,
+        }
+
+    def _chain_wallet_refund_bonus(self, amount, origin, currency):
+        """The bonus part of a refund of ``amount`` against the payment lines ``origin``."""
+        if not origin:
+            return 0.0
+        paid_principal = -sum(origin.mapped("principal"))
+        paid_bonus = -sum(origin.mapped("bonus"))
+        refunds = self.env["chain.wallet.transaction"].sudo().search(
+            [("origin_id", "in", origin.ids), ("kind", "=", "refund")]
+        )
+        bonus_left = paid_bonus - sum(refunds.mapped("bonus"))
+        paid = paid_principal + paid_bonus
+        if paid <= 0 or bonus_left <= 0:
+            return 0.0
+        return min(bonus_left, currency.round(min(amount, paid) * paid_bonus / paid))
+
+    def _chain_wallet_topup_move(self, store, journal, amount, bonus):
+        company = store.company_id
+        accounts = company._chain_wallet_accounts()
+        return company._chain_wallet_post(
+            _("Stored-value top-up of %(member)s", member=self.display_name),
+            [
+                (journal.default_account_id, amount, 0.0, self, _("Top-up received")),
+                (accounts["liability"], 0.0, amount, self, _("Member deposit")),
+                (accounts["bonus"], bonus, 0.0, self, _("Top-up bonus")),
+                (accounts["liability"], 0.0, bonus, self, _("Member deposit (bonus)")),
+            ],
+            journal=journal,
+        )
+
+    def _chain_wallet_simple_move(self, store, label, delta, counterpart_account):
+        """Liability against one counterpart: ``delta`` > 0 credits the liability."""
+        company = store.company_id
+        liability = company._chain_wallet_accounts()["liability"]
+        debit_liability, credit_liability = (0.0, delta) if delta > 0 else (-delta, 0.0)
+        return company._chain_wallet_post(
+            _("%(label)s of %(member)s", label=label, member=self.display_name),
+            [
+                (liability, debit_liability, credit_liability, self, label),
+                (counterpart_account, credit_liability, debit_liability, self, label),
+            ],
+        )
+
+    def _chain_wallet_state(self, store):
+        account = self.env["chain.wallet.account"].sudo()._find(self, store.company_id.currency_id)
+        return {"principal": account.principal, "bonus": account.bonus}
+
+    def _chain_wallet_log(self, operation, line, before, store, reason):
+        self.env["chain.operation.log"].log_operation(
+            operation,
+            line,
+            before=before,
+            after={"principal": line.principal_after, "bonus": line.bonus_after},
+            reason=reason,
+            store=store,
+        )
+
+    def _chain_wallet_event(self, event, line, store):
+        self._chain_member_event(
+            event,
+            values={
+                "member_name": self.name,
+                "card_tail": self._chain_wallet_card_tail(),
+                "amount": abs(line.amount),
+                "balance": line.balance_after,
+                "points": line.bonus_points,
+                "store": store.name,
+                "date": fields.Date.to_string(fields.Date.context_today(self)),
+            },
+            store=store,
+        )
+
+    def _chain_wallet_card_tail(self):
+        card = self.sudo().member_card_id if "member_card_id" in self._fields else False
+        return card.number_tail if card else ""

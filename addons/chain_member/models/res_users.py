@@ -1,0 +1,48 @@
+from odoo import api, fields, models
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    chain_store_ids = fields.Many2many(
+        "chain.store",
+        "chain_store_res_users_rel",
+        "user_id",
+        "store_id",
+        string="Chain Stores",
+        help="Stores this user works in. Cashiers and store managers see the records of these "
+        "stores only; headquarters managers see all.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        if any("chain_store_ids" in vals for vals in vals_list):
+            self.env.registry.clear_cache()
+        return users
+
+    def write(self, vals):
+        if "chain_store_ids" not in vals:
+            return super().write(vals)
+        before = {user.id: user.chain_store_ids.mapped("display_name") for user in self}
+        result = super().write(vals)
+        # record rules depend on the user's stores
+        self.env.registry.clear_cache()
+        for user in self:
+            self.env["chain.operation.log"].log_operation(
+                "user_stores",
+                user,
+                before={"stores": before[user.id]},
+                after={"stores": user.chain_store_ids.mapped("display_name")},
+            )
+        return result
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return super().SELF_READABLE_FIELDS + ["chain_store_ids"]
+
+    def _chain_default_store(self):
+        """The store an operation of this user happens in, when the caller does not say: the
+        user's first store, else the headquarters."""
+        self.ensure_one()
+        return self.sudo().chain_store_ids[:1] or self.env["chain.store"].get_headquarters()

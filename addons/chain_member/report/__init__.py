@@ -1,0 +1,1 @@
+from . import chain_wallet_xlsx

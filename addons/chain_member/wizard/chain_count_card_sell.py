@@ -1,0 +1,47 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class ChainCountCardSell(models.TransientModel):
+    _name = "chain.count.card.sell.wizard"
+    _inherit = "chain.wallet.operation"
+    _description = "Sell or Renew a Count Card"
+
+    product_id = fields.Many2one(
+        "product.product", string="Count Card", required=True, domain=[("chain_count_card", "=", True)]
+    )
+    package_id = fields.Many2one(
+        "chain.count.card.package",
+        string="Renew",
+        domain="[('partner_id', '=', partner_id), ('product_id', '=', product_id), ('state', 'in', ('active', 'used_up'))]",
+        help="Add the uses to this card (续费) instead of selling a new one.",
+    )
+    qty = fields.Integer(string="Quantity", default=1)
+    price = fields.Monetary(compute="_compute_price", store=True, readonly=False)
+    journal_id = fields.Many2one(
+        "account.journal",
+        string="Paid By",
+        required=True,
+        domain="[('type', 'in', ('cash', 'bank')), ('company_id', '=', company_id)]",
+    )
+
+    @api.depends("product_id", "qty")
+    def _compute_price(self):
+        for wizard in self:
+            wizard.price = wizard.product_id.lst_price * wizard.qty
+
+    def action_confirm(self):
+        self.ensure_one()
+        if self.qty <= 0:
+            raise UserError(_("Sell at least one count card."))
+        if self.package_id:
+            uses = self.product_id.chain_count_card_uses * self.qty
+            self.package_id.chain_count_card_renew(
+                uses, self.price, store=self.store_id, journal=self.journal_id, key=self._key("renew")
+            )
+        else:
+            self.partner_id.chain_count_card_sell(
+                self.product_id, store=self.store_id, qty=self.qty, price=self.price,
+                journal=self.journal_id, key=self._key("sell"),
+            )
+        return self._close()

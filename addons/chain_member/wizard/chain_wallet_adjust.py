@@ -1,0 +1,29 @@
+from odoo import fields, models
+
+
+class ChainWalletAdjust(models.TransientModel):
+    _name = "chain.wallet.adjust.wizard"
+    _inherit = "chain.wallet.operation"
+    _description = "Adjust Stored Value"
+
+    principal = fields.Monetary(string="Principal Change", help="Positive credits, negative debits.")
+    bonus = fields.Monetary(string="Bonus Change", help="Positive credits, negative debits.")
+    counterpart_account_id = fields.Many2one(
+        "account.account",
+        string="Counterpart Account",
+        domain="[('company_ids', 'in', company_id)]",
+        help="Empty: the company's stored-value bonus (promotion) account.",
+    )
+    reason = fields.Char(required=True)
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.partner_id.chain_wallet_adjust(
+            principal=self.principal,
+            bonus=self.bonus,
+            reason=self.reason,
+            store=self.store_id,
+            key=self._key("adjust"),
+            counterpart_account=self.counterpart_account_id or None,
+        )
+        return self._close()

@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+
+class ChainWalletTransfer(models.TransientModel):
+    _name = "chain.wallet.transfer.wizard"
+    _inherit = "chain.wallet.operation"
+    _description = "Transfer Stored Value"
+
+    target_partner_id = fields.Many2one(
+        "res.partner", string="To Member", required=True, domain=[("is_member", "=", True)]
+    )
+    amount = fields.Monetary(required=True)
+    reason = fields.Char(required=True)
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.partner_id.chain_wallet_transfer(
+            self.target_partner_id, self.amount, self.reason, store=self.store_id, key=self._key("transfer")
+        )
+        return self._close()

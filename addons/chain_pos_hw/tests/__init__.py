@@ -1,0 +1,2 @@
+from . import test_pos_config
+from . import test_pos_hw_tour

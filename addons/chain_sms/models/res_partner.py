@@ -1,0 +1,109 @@
+import logging
+import re
+import unicodedata
+
+from odoo import fields, models
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_UNSUBSCRIBE_WORDS = "TD,T,N,STOP,UNSUBSCRIBE,退订,退定,退"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def _chain_member_event(self, event, values=None, store=None):
+        """Notify the members of ``event`` by SMS, per the event's switch, the member's consent
+        and the template of the member's language (see chain_member for the hook)."""
+        result = super()._chain_member_event(event, values=values, store=store)
+        self._chain_sms_notify(event, values or {}, store)
+        return result
+
+    def _chain_sms_notify(self, event_code, values, store=None):
+        """Queue the SMS of ``event_code`` for these members; returns the sms.sms created."""
+        event = self.env["chain.sms.event"]._get_by_code(event_code)
+        if not event:
+            return self.env["sms.sms"]
+        vals_list = []
+        for partner in self.sudo():
+            member_store = store or partner.home_store_id
+            if not event._is_sent_for(member_store):
+                continue
+            if not partner._chain_sms_consents(event.kind):
+                _logger.debug("No %s consent of partner %s: no SMS", event.kind, partner.id)
+                continue
+            if not partner.mobile:
+                continue
+            template = event._template_for_lang(partner.lang)
+            if not template:
+                _logger.warning("No SMS template for event %s", event_code)
+                continue
+            company = member_store.company_id if member_store else self.env.company
+            gateway = company.sudo().chain_sms_gateway_id.filtered("active")
+            vals_list.append(
+                self.env["sms.sms"]._chain_values(
+                    partner.mobile,
+                    template,
+                    partner._chain_sms_placeholder_values(values, member_store),
+                    gateway,
+                    partner=partner,
+                    store=member_store,
+                )
+            )
+        messages = self.env["sms.sms"].sudo().create(vals_list)
+        if messages:
+            self.env["sms.sms"]._chain_trigger_queue()
+        return messages
+
+    def _chain_sms_consents(self, kind):
+        """Whether the member agreed to receive SMS of this kind."""
+        self.ensure_one()
+        if kind == "marketing":
+            return bool(self.marketing_consent)
+        return bool(self.transactional_consent)
+
+    def _chain_sms_placeholder_values(self, values, store=None):
+        """The event's values completed with what the member record knows."""
+        self.ensure_one()
+        completed = dict(values or {})
+        completed.setdefault("member_name", self.name)
+        if store:
+            completed.setdefault("store", store.name)
+        completed.setdefault("tier", self.member_tier_id.name or "")
+        completed.setdefault("date", fields.Date.context_today(self))
+        return completed
+
+    def _chain_sms_unsubscribe(self, number, text, gateway=None):
+        """A member replied ``text`` from ``number``: withdraw the marketing consent of the
+        members with that mobile when it is an unsubscribe word. Returns those members."""
+        if not self._chain_sms_is_unsubscribe(text):
+            return self.browse()
+        members = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("mobile", "=", number), ("marketing_consent", "=", True)])
+        )
+        if members:
+            members.with_context(chain_consent_channel="sms").write(
+                {
+                    "marketing_consent": False,
+                    "marketing_consent_date": fields.Datetime.now(),
+                    "marketing_consent_channel": "sms",
+                }
+            )
+        return members
+
+    def _chain_sms_is_unsubscribe(self, text):
+        """TD, 退订, STOP... in any case, half or full width, with spaces or punctuation."""
+        words = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("chain_sms.unsubscribe_words", DEFAULT_UNSUBSCRIBE_WORDS)
+        )
+        known = {_normalise_reply(word) for word in words.split(",")}
+        return _normalise_reply(text) in known - {""}
+
+
+def _normalise_reply(text):
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    return re.sub(r"[\W_]+", "", text)

@@ -1,0 +1,1 @@
+from . import chain_sms_campaign_test

@@ -1,0 +1,2 @@
+from . import stock_warehouse
+from . import stock_quant

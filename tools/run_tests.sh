@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Everything CI runs; called by `./run test` (which sets up the environment first) and .ci/run.
+# Prints, last, one plain line "N passed, N failed" that counts every test it ran.
+set -uo pipefail
+: "${REPO:?}" "${ODOO_ROOT:?}" "${LOCAL:?}" "${ADDONS:?}" "${ADDONS_PATH:?}" "${CHAIN_DB_USER:?}"
+
+TEST_DB="chain_test_$(date +%Y%m%d%H%M%S)_$$"
+TEST_HTTP_PORT="${TEST_HTTP_PORT:-8169}"
+LOGDIR="$LOCAL/test-logs"
+mkdir -p "$LOGDIR"
+ODOO_LOG="$LOGDIR/odoo.log"
+PYTEST_XML="$LOGDIR/pytest.xml"
+failures=0
+say() { printf '\033[1m[test]\033[0m %s\n' "$*" >&2; }
+
+odoo_bin() {
+    python "$ODOO_ROOT/odoo-bin" -c "$REPO/odoo.conf" --addons-path "$ADDONS_PATH" \
+        --db_host "$PGHOST" --db_port "$PGPORT" --db_user "$CHAIN_DB_USER" --db_password "" \
+        --data-dir "$LOCAL/filestore-root" --workers 0 --max-cron-threads 0 --db-filter ".*" "$@"
+}
+
+tags="$(echo "$ADDONS" | sed 's/\([^,]*\)/\/\1/g')"
+say "Odoo: installing $ADDONS with demo data in a fresh database $TEST_DB, tests enabled ($tags)"
+odoo_bin -d "$TEST_DB" -i "$ADDONS" --without-demo "" --test-enable --test-tags "$tags" \
+    --http-port "$TEST_HTTP_PORT" --stop-after-init --log-level=test > "$ODOO_LOG" 2>&1
+odoo_rc=$?
+grep -E "(ERROR|FAIL|CRITICAL|Traceback|skipped|tests when loading)" "$ODOO_LOG" | tail -n 200 >&2 || true
+
+summary="$(grep -E "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database" "$ODOO_LOG" | tail -n 1)"
+if [ -z "$summary" ]; then
+    say "Odoo did not report a test summary (it probably failed to install): see $ODOO_LOG"
+    tail -n 60 "$ODOO_LOG" >&2
+    odoo_failed=1; odoo_run=1
+else
+    read -r o_fail o_err o_run <<<"$(echo "$summary" | sed -E 's/.* ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/')"
+    odoo_failed=$((o_fail + o_err)); odoo_run=$o_run
+fi
+browser_skips="$(grep -E "skipped .*(Chrome|websocket|browser)" "$ODOO_LOG" || true)"
+if [ -n "$browser_skips" ]; then
+    say "A browser test was skipped (Chromium or websocket-client missing): this counts as a failure"
+    echo "$browser_skips" >&2
+    odoo_failed=$((odoo_failed + $(echo "$browser_skips" | wc -l)))
+fi
+[ "$odoo_rc" -ne 0 ] && [ "$odoo_failed" -eq 0 ] && { say "odoo-bin exited $odoo_rc"; odoo_failed=1; }
+[ "$odoo_failed" -gt 0 ] && failures=1
+odoo_passed=$((odoo_run - odoo_failed)); [ $odoo_passed -lt 0 ] && odoo_passed=0
+
+say "Exporting the translation templates of the installed addons (checked by tests/test_translations.py)"
+mkdir -p "$LOCAL/pot"
+for addon in ${ADDONS//,/ }; do
+    odoo_bin -d "$TEST_DB" --i18n-export "$LOCAL/pot/$addon.pot" --modules "$addon" \
+        --stop-after-init --log-level=warn >/dev/null 2>&1 || say "could not export $addon.pot"
+done
+
+say "pytest tests/"
+CHAIN_TEST_DB="$TEST_DB" CHAIN_POT_DIR="$LOCAL/pot" python -m pytest "$REPO/tests" -q \
+    -p no:cacheprovider --junitxml "$PYTEST_XML" -o junit_family=xunit2
+pytest_rc=$?
+read -r py_passed py_failed <<<"$(python "$REPO/tools/junit_counts.py" "$PYTEST_XML")"
+[ "$pytest_rc" -ne 0 ] && [ "$pytest_rc" -ne 5 ] && failures=1
+[ "$pytest_rc" -ne 0 ] && [ "$py_failed" -eq 0 ] && [ "$pytest_rc" -ne 5 ] && py_failed=1
+
+say "Linters"
+if ! bash "$REPO/run" lint; then
+    say "Linters failed"
+    failures=1
+fi
+
+if [ "${KEEP_TEST_DB:-}" = "" ]; then
+    dropdb -U postgres --if-exists "$TEST_DB" >/dev/null 2>&1 || true
+    rm -rf "$LOCAL/filestore-root/filestore/$TEST_DB"
+fi
+
+say "Odoo: $odoo_passed passed, $odoo_failed failed; pytest: $py_passed passed, $py_failed failed"
+echo "$((odoo_passed + py_passed)) passed, $((odoo_failed + py_failed)) failed"
+exit $failures
