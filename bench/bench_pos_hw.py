@@ -84,7 +84,7 @@ def report(name, samples, baseline):
     print(
         f"{name:<34} median {median * 1000:8.3f} ms   p99 {p99 * 1000:8.3f} ms   "
         f"baseline median {base_median * 1000:7.3f} ms   p99 {base_p99 * 1000:7.3f} ms   "
-        f"ratio {median / base_median:6.1f}x"
+        f"ratio {median / base_median:7.2f}x"
     )
     return {
         "median_ms": median * 1000,
@@ -115,7 +115,9 @@ def bench_rendering(count):
     baseline = timed(library_text, count)
     results = {
         "render_text_mode": report(
-            "receipt rendering, Chinese text", timed(lambda: text_renderer.render(receipt), count), baseline
+            "receipt rendering, Chinese text",
+            timed(lambda: text_renderer.render(receipt), count),
+            baseline,
         ),
         "render_image_mode": report(
             "receipt rendering, image mode",
@@ -188,6 +190,12 @@ def get(connection, path):
     return json.loads(response.read())
 
 
+def long_poll(connection, path, answer):
+    """One long poll; records when the answer arrived."""
+    answer.update(get(connection, path))
+    answer["at"] = time.perf_counter()
+
+
 def swipe_latency(count):
     directory = Path(tempfile.mkdtemp(prefix="bench_pos_hw_"))
     master, slave = os.openpty()
@@ -203,13 +211,13 @@ def swipe_latency(count):
         for index in range(count):
             answer = {}
             path = f"/v1/events?types=swipe&timeout=10&after={last}"
-            poll = threading.Thread(target=lambda p=path: answer.update(get(connection, p)))
+            poll = threading.Thread(target=long_poll, args=(connection, path, answer))
             poll.start()
             time.sleep(0.03)  # let the long poll reach the proxy and wait there
             start = time.perf_counter()
             os.write(master, f";62000000{index:08d}=2512?\r".encode())
             poll.join()
-            samples.append(time.perf_counter() - start)
+            samples.append(answer["at"] - start)
             assert answer["events"][0]["code"] == f"62000000{index:08d}", answer
             last = answer["last"]
     finally:
@@ -225,7 +233,8 @@ def main():
     parser.add_argument("--renders", type=int, default=500)
     parser.add_argument("--swipes", type=int, default=200)
     args = parser.parse_args()
-    print(f"Chain POS hardware proxy benchmark (Python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
+    python = sys.version.split()[0]
+    print(f"Chain POS hardware proxy benchmark (Python {python}, {os.cpu_count()} CPUs)")
     results = bench_rendering(args.renders)
     swipes = swipe_latency(args.swipes)
     results["swipe_to_event"] = report(

@@ -2,7 +2,11 @@
 
 import os
 import shutil
+import signal
 import subprocess
+import time
+import urllib.error
+import urllib.request
 import zipfile
 
 import pytest
@@ -84,3 +88,41 @@ def test_backup_and_restore_round_trip(test_db, tmp_path):
         subprocess.run(["dropdb", "-U", "postgres", "--if-exists", restored])
         shutil.rmtree(REPO / ".local" / "filestore-root" / "filestore" / restored, True)
 
+
+
+def test_run_serves_odoo_and_the_proxy_reusing_the_database(test_db):
+    """`./run` on an existing database updates the addons, then serves Odoo and the proxy."""
+    from conftest import free_port  # noqa: PLC0415
+
+    http_port, proxy_port = free_port(), free_port()
+    process = subprocess.Popen(
+        ["bash", str(REPO / "run")],
+        env={**os.environ, "CHAIN_DB": test_db, "HTTP_PORT": str(http_port),
+             "PROXY_PORT": str(proxy_port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        assert wait_for(f"http://127.0.0.1:{http_port}/web/health", process), "Odoo did not serve"
+        assert wait_for(f"http://127.0.0.1:{proxy_port}/v1/health", process), "proxy did not serve"
+        login_page = urllib.request.urlopen(f"http://127.0.0.1:{http_port}/web/login", timeout=10)
+        assert login_page.status == 200
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+
+
+def wait_for(url, process, seconds=420):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return True
+        except urllib.error.HTTPError:
+            return True  # it answers (e.g. the proxy wants a token)
+        except OSError:
+            time.sleep(1)
+    return False

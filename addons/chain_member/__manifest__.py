@@ -24,6 +24,8 @@
         "views/res_partner_views.xml",
         "views/chain_operation_log_views.xml",
         "views/res_users_views.xml",
+        "views/portal_templates.xml",
+        "wizard/chain_member_privacy_views.xml",
         "views/res_config_settings_views.xml",
         "data/chain_wallet_data.xml",
         "views/chain_wallet_wizard_views.xml",
@@ -32,6 +34,8 @@
         "views/chain_count_card_views.xml",
         "views/chain_wallet_partner_views.xml",
         "views/chain_wallet_settings_views.xml",
+        "data/chain_member_reminder_data.xml",
+        "views/chain_member_reminder_views.xml",
         "views/chain_member_menus.xml",
     ],
     "demo": [

@@ -11,6 +11,9 @@
     "data": [
         "views/res_config_settings_views.xml",
     ],
+    "demo": [
+        "demo/pos_config_demo.xml",
+    ],
     "assets": {
         "point_of_sale._assets_pos": [
             "chain_pos_hw/static/src/**/*",

@@ -152,6 +152,13 @@ class RunningProxy:
         (self.sim_dir / f"printer-{printer}.status").write_text(status, encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def _no_proxy_environment(monkeypatch):
+    """The proxy reads these variables; a developer's shell must not change the tests."""
+    monkeypatch.delenv("CHAIN_HW_PROXY_TOKEN", raising=False)
+    monkeypatch.delenv("CHAIN_HW_PROXY_ORIGINS", raising=False)
+
+
 @pytest.fixture
 def start_proxy(tmp_path):
     """``start_proxy(devices_ini, state_dir=None)`` starts a proxy; all are stopped at the end."""
@@ -229,9 +236,10 @@ class PtyDevice:
         with self.lock:
             os.write(self.master, data)
 
-    def reader(self):
-        """Collect everything the proxy writes to this device, in a background thread."""
-        return PtyCollector(self)
+    def reader(self, respond=None):
+        """Collect everything the proxy writes to this device, in a background thread;
+        ``respond(chunk)`` may return bytes to answer (a printer's status, say)."""
+        return PtyCollector(self, respond)
 
     def close(self):
         if self.master is not None:
@@ -239,8 +247,9 @@ class PtyDevice:
 
 
 class PtyCollector:
-    def __init__(self, device):
+    def __init__(self, device, respond=None):
         self.device = device
+        self.respond = respond
         self.data = bytearray()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -250,6 +259,9 @@ class PtyCollector:
         while True:
             with self.device.lock:
                 chunk = self._read(self.device.master)
+                reply = self.respond(chunk) if chunk and self.respond else None
+                if reply and self.device.master is not None:
+                    os.write(self.device.master, reply)
             if chunk:
                 with self._lock:
                     self.data += chunk

@@ -13,9 +13,11 @@ from .test_printer import RECEIPT
 SIMULATOR_TOKEN = "simulator-token"
 
 
-def spawn(*args):
+def spawn(*args, **env_vars):
     env = dict(os.environ, PYTHONPATH=str(PROXY_DIR))
     env.pop("CHAIN_HW_PROXY_TOKEN", None)
+    env.pop("CHAIN_HW_PROXY_ORIGINS", None)
+    env.update(env_vars)
     return subprocess.Popen(
         [sys.executable, "-m", "chain_hw_proxy", *args],
         env=env,
@@ -35,6 +37,7 @@ def simulator(tmp_path):
         str(port),
         "--sim-dir",
         str(tmp_path),
+        CHAIN_HW_PROXY_ORIGINS="http://localhost:18069",  # as ./run does for another port
     )
     client = Client(port)
 
@@ -71,6 +74,7 @@ def test_the_simulator_config_allows_the_odoo_origins_only(simulator):
     for origin, expected in (
         ("http://localhost:8069", 200),
         ("http://127.0.0.1:8069", 200),
+        ("http://localhost:18069", 200),
         ("http://localhost:8070.evil", 403),
     ):
         assert client.get("/v1/health", origin=origin, token=SIMULATOR_TOKEN)[0] == expected

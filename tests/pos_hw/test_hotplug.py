@@ -171,3 +171,45 @@ def test_network_printer_paper_out_and_cover_open_from_its_status_bytes(start_pr
     printer.status = dict(FakeNetworkPrinter.OK_STATUS)
     wait_for(lambda: len(printer.receipts()) == 2, message="both queued receipts")
     assert device_info(proxy, "main")["queued_jobs"] == 0
+
+
+def answer_status_ok(chunk):
+    """A serial printer answering every DLE EOT n with "all fine"."""
+    return b"\x12" * chunk.count(b"\x10\x04")
+
+
+def serial_printer_config(link):
+    return f"""
+    [printer:main]
+    type = serial
+    port = {link}
+    timeout = 1
+    status_interval = 0.2
+    retry_interval = 0.1
+    """
+
+
+def test_serial_printer_unplugged_and_plugged_back_prints_the_job_once(start_proxy, pty_device):
+    device = pty_device("printer")
+    collector = device.reader(respond=answer_status_ok)
+    proxy = start_proxy(serial_printer_config(device.link))
+    wait_for(lambda: device_info(proxy, "main")["status"] == "ok")
+
+    device.unplug()
+    status, body, _headers = proxy.client.post("/v1/print", {"job_id": "ser-1", "receipt": RECEIPT})
+    assert status == 202 and body["printer_status"] == "offline"
+    device.plug()
+    wait_for(lambda: proxy.client.get("/v1/jobs/ser-1")[1]["state"] == "printed")
+    ops = parse(collector.snapshot())
+    assert [op.kind for op in ops].count("cut") == 1
+    assert find_text(ops, "合计").value.endswith("￥128.50")
+
+
+def test_a_printer_that_never_answers_its_status_still_prints(start_proxy, pty_device):
+    device = pty_device("silent-printer")
+    collector = device.reader()
+    proxy = start_proxy(serial_printer_config(device.link))
+    status, body, _headers = proxy.client.post("/v1/print", {"job_id": "ser-2", "receipt": RECEIPT})
+    assert status == 200 and body["state"] == "printed"
+    assert device_info(proxy, "main")["status"] == "unknown"
+    wait_for(lambda: b"\x1dV" in collector.snapshot())

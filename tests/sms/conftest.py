@@ -26,7 +26,9 @@ def _load(name, path, package=False):
 sms_tools = _load("chain_sms_tools", ADDON / "tools", package=True)
 servers = _load("chain_sms_provider_servers", ADDON / "tests" / "provider_servers.py")
 
-ALIBABA_TEMPLATES = {"SMS_100001": ("【连锁会员】${name}，您的卡已充值${amount}元。", ["name", "amount"])}
+ALIBABA_TEMPLATES = {
+    "SMS_100001": ("【连锁会员】${name}，您的卡已充值${amount}元。", ["name", "amount"])
+}
 TENCENT_TEMPLATES = {"1000001": "{1}，您的卡已充值{2}元。"}
 
 
@@ -41,7 +43,9 @@ def alibaba():
 
 @pytest.fixture(scope="module")
 def tencent():
-    server = servers.FakeTencent("AKID-test", "tc-secret-456", "1400000001", "连锁会员", TENCENT_TEMPLATES)
+    server = servers.FakeTencent(
+        "AKID-test", "tc-secret-456", "1400000001", "连锁会员", TENCENT_TEMPLATES
+    )
     server.start()
     server.timeout_delay = 0.6
     yield server
@@ -67,9 +71,22 @@ def _reset(request):
 def make_provider(kind, server, **overrides):
     cls = sms_tools.PROVIDERS[kind]
     values = {
-        "alibaba": dict(api_key=server.__dict__.get("access_key_id"), api_secret=server.__dict__.get("access_key_secret"), sign_name="连锁会员"),
-        "tencent": dict(api_key=server.__dict__.get("secret_id"), api_secret=server.__dict__.get("secret_key"), app_id="1400000001", sign_name="连锁会员"),
-        "twilio": dict(api_key=server.__dict__.get("account_sid"), api_secret=server.__dict__.get("auth_token"), sender="+15005550006"),
+        "alibaba": dict(
+            api_key=server.__dict__.get("access_key_id"),
+            api_secret=server.__dict__.get("access_key_secret"),
+            sign_name="连锁会员",
+        ),
+        "tencent": dict(
+            api_key=server.__dict__.get("secret_id"),
+            api_secret=server.__dict__.get("secret_key"),
+            app_id="1400000001",
+            sign_name="连锁会员",
+        ),
+        "twilio": dict(
+            api_key=server.__dict__.get("account_sid"),
+            api_secret=server.__dict__.get("auth_token"),
+            sender="+15005550006",
+        ),
     }[kind]
     values.update(overrides)
     endpoint = server.url + ("/" if kind == "alibaba" else "")

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from .conftest import make_provider, servers, sms_tools
+from .conftest import make_provider, sms_tools
 
 P = sms_tools.provider
 
@@ -56,7 +56,9 @@ def test_twilio_webhook_signature_matches_the_documented_example():
 
 def test_alibaba_sends_with_a_valid_signature(alibaba):
     provider = make_provider("alibaba", alibaba)
-    sms = outgoing("+8613800138000", template_code="SMS_100001", params=[("name", "梅"), ("amount", "100.00")])
+    sms = outgoing(
+        "+8613800138000", template_code="SMS_100001", params=[("name", "梅"), ("amount", "100.00")]
+    )
     result = provider.send(sms)
     assert result.outcome == P.ACCEPTED and result.message_id
     assert alibaba.texts_to("13800138000") == ["【连锁会员】梅，您的卡已充值100.00元。"]
@@ -65,15 +67,28 @@ def test_alibaba_sends_with_a_valid_signature(alibaba):
 
 def test_alibaba_wrong_secret_is_a_permanent_account_failure(alibaba):
     provider = make_provider("alibaba", alibaba, api_secret="wrong")
-    result = provider.send(outgoing("+8613800138000", template_code="SMS_100001", params=[("name", "a"), ("amount", "1")]))
-    assert (result.outcome, result.failure, result.code) == (P.PERMANENT, P.FAILURE_ACCOUNT, "SignatureDoesNotMatch")
+    result = provider.send(
+        outgoing(
+            "+8613800138000", template_code="SMS_100001", params=[("name", "a"), ("amount", "1")]
+        )
+    )
+    assert (result.outcome, result.failure, result.code) == (
+        P.PERMANENT,
+        P.FAILURE_ACCOUNT,
+        "SignatureDoesNotMatch",
+    )
     assert alibaba.auth_failures == 1 and not alibaba.messages
 
 
 @pytest.mark.parametrize(
     "fault, outcome, sent",
-    [("timeout", P.UNKNOWN, True), ("500", P.UNKNOWN, False), ("throttle", P.THROTTLED, False),
-     ("malformed", P.UNKNOWN, True), ("reject_template", P.PERMANENT, False)],
+    [
+        ("timeout", P.UNKNOWN, True),
+        ("500", P.UNKNOWN, False),
+        ("throttle", P.THROTTLED, False),
+        ("malformed", P.UNKNOWN, True),
+        ("reject_template", P.PERMANENT, False),
+    ],
 )
 @pytest.mark.parametrize("kind", ["alibaba", "tencent", "twilio"])
 def test_faults_are_classified(kind, fault, outcome, sent, request):
@@ -84,7 +99,9 @@ def test_faults_are_classified(kind, fault, outcome, sent, request):
     provider = make_provider(kind, server)
     number = "+8613800138001"
     code = {"alibaba": "SMS_100001", "tencent": "1000001", "twilio": ""}[kind]
-    sms = outgoing(number, body="hello", template_code=code, params=[("name", "a"), ("amount", "1")])
+    sms = outgoing(
+        number, body="hello", template_code=code, params=[("name", "a"), ("amount", "1")]
+    )
     server.faults.append(fault)
     result = provider.send(sms)
     assert result.outcome == outcome, result
@@ -118,7 +135,9 @@ def test_delivery_reports_are_pulled(kind, request):
     code = {"alibaba": "SMS_100001", "tencent": "1000001", "twilio": ""}[kind]
     sent = []
     for number in ("+8613800138008", "+8613800138009"):
-        sms = outgoing(number, body="b " + number, template_code=code, params=[("name", "a"), ("amount", "1")])
+        sms = outgoing(
+            number, body="b " + number, template_code=code, params=[("name", "a"), ("amount", "1")]
+        )
         sms.message_id = provider.send(sms).message_id
         sent.append(sms)
     reports = {report.message_id or report.key: report for report in provider.fetch_reports(sent)}
@@ -128,7 +147,9 @@ def test_delivery_reports_are_pulled(kind, request):
 def test_rate_limiter_paces_without_sleeping_for_real():
     clock = [0.0]
     waits = []
-    limiter = sms_tools.rate_limit.RateLimiter(2, burst=1, clock=lambda: clock[0], sleep=waits.append)
+    limiter = sms_tools.rate_limit.RateLimiter(
+        2, burst=1, clock=lambda: clock[0], sleep=waits.append
+    )
     for _ in range(3):
         limiter.acquire()
     assert waits == [0.5, 1.0]

@@ -27,3 +27,9 @@ from . import pos_payment
 from . import pos_order
 from . import pos_order_line
 from . import pos_session
+from . import chain_member_reminder_type
+from . import chain_member_reminder
+from . import chain_store_reminder
+from . import res_partner_portal
+from . import res_partner_privacy
+from . import res_users_portal

@@ -152,7 +152,15 @@ class ChainCountCardMove(models.Model):
             f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id",
             params,
         )
-        return self.browse(self.env.cr.fetchone()[0])
+        line = self.browse(self.env.cr.fetchone()[0])
+        # inserted in SQL: forget what the cache knew about its neighbours
+        package.invalidate_recordset(["move_ids"])
+        if vals.get("pos_order_id"):
+            self.env["pos.order"].browse(vals["pos_order_id"]).invalidate_recordset(
+                ["chain_count_card_move_ids"]
+            )
+        package.partner_id.invalidate_recordset(["count_card_active_count"])
+        return line
 
     @api.model
     def _check_ledger_consistency(self):

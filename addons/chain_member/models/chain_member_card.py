@@ -195,23 +195,38 @@ class ChainMemberCard(models.Model):
     def _check_usable(self):
         """Raise a UserError saying why this card cannot be used at a till."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
-        messages = {
-            "draft": _("Card %(number)s has not been activated yet."),
-            "lost": _(
-                "Card %(number)s was reported lost and is blocked in every store. "
-                "Ask the member for the new card or to unblock it at a store manager."
-            ),
-            "replaced": _("Card %(number)s was replaced by a new card and can no longer be used."),
-            "expired": _("Card %(number)s has expired. It can be extended at the service desk."),
-            "cancelled": _("Card %(number)s was cancelled."),
-        }
         state = self.state
-        if state == "active" and self.expiry_date and self.expiry_date < today:
+        if (
+            state == "active"
+            and self.expiry_date
+            and self.expiry_date < fields.Date.context_today(self)
+        ):
             state = "expired"
-        if state in messages:
-            raise UserError(messages[state] % {"number": self.number})
+        if state != "active":
+            raise UserError(self._refusal_message(state))
         return True
+
+    def _refusal_message(self, state):
+        """Why the till refuses this card in ``state`` (built only when a card is refused)."""
+        if state == "draft":
+            return _("Card %(number)s has not been activated yet.", number=self.number)
+        if state == "lost":
+            return _(
+                "Card %(number)s was reported lost and is blocked in every store. "
+                "Ask the member for the new card or to unblock it at a store manager.",
+                number=self.number,
+            )
+        if state == "replaced":
+            return _(
+                "Card %(number)s was replaced by a new card and can no longer be used.",
+                number=self.number,
+            )
+        if state == "expired":
+            return _(
+                "Card %(number)s has expired. It can be extended at the service desk.",
+                number=self.number,
+            )
+        return _("Card %(number)s was cancelled.", number=self.number)
 
     @api.model
     def _cron_expire_cards(self):

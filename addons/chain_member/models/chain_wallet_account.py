@@ -213,8 +213,10 @@ class ChainWalletAccount(models.Model):
         return digest.hex()
 
     def _verify_pin(self, pin):
-        """Check ``pin``; count failures and lock the PIN after too many, in a separate committed
-        transaction so that the count survives the refusal. Raise UserError when refused."""
+        """Check ``pin``; count the failures and lock the PIN after too many. Raise UserError
+        when refused. The caller must not roll the failure count back with the refusal:
+        ``res.partner.chain_wallet_authorize`` turns the error into its answer, so that the
+        transaction that counted the failure commits."""
         self.ensure_one()
         account = self.sudo()
         now = fields.Datetime.now()
@@ -222,7 +224,7 @@ class ChainWalletAccount(models.Model):
             raise UserError(
                 _(
                     "The payment PIN is locked after too many wrong attempts. Try again after "
-                    "%(time)s or ask a store manager to reset it.",
+                    "%(time)s or ask a store manager to unlock it.",
                     time=fields.Datetime.to_string(account.pin_locked_until),
                 )
             )
@@ -235,10 +237,7 @@ class ChainWalletAccount(models.Model):
         failures, locked = self._record_pin_result(success=False)
         if locked:
             raise UserError(
-                _(
-                    "Wrong payment PIN. The PIN is now locked for %(minutes)s minutes.",
-                    minutes=locked,
-                )
+                _("Wrong payment PIN. The PIN is now locked for %(minutes)s minutes.", minutes=locked)
             )
         raise UserError(
             _(
@@ -248,28 +247,25 @@ class ChainWalletAccount(models.Model):
         )
 
     def _record_pin_result(self, success):
-        """Store the PIN attempt in its own transaction; return (failures, lock minutes)."""
+        """Count a PIN attempt; return (failures, lock minutes when it just locked)."""
+        cr = self.env.cr
+        if success:
+            cr.execute("UPDATE chain_wallet_account SET pin_failures = 0 WHERE id = %s", (self.id,))
+            self.invalidate_recordset(["pin_failures"])
+            return 0, 0
         max_failures = self._pin_max_failures()
         lock_minutes = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("chain_member.wallet_pin_lock_minutes", 30)
+            self.env["ir.config_parameter"].sudo().get_param("chain_member.wallet_pin_lock_minutes", 30)
         )
-        with self.env.registry.cursor() as cr:
-            if success:
-                cr.execute(
-                    "UPDATE chain_wallet_account SET pin_failures = 0 WHERE id = %s", (self.id,)
-                )
-                return 0, 0
-            cr.execute(
-                """UPDATE chain_wallet_account
-                      SET pin_failures = pin_failures + 1,
-                          pin_locked_until = CASE WHEN pin_failures + 1 >= %s
-                              THEN %s ELSE pin_locked_until END
-                    WHERE id = %s RETURNING pin_failures""",
-                (max_failures, fields.Datetime.now() + timedelta(minutes=lock_minutes), self.id),
-            )
-            failures = cr.fetchone()[0]
+        cr.execute(
+            """UPDATE chain_wallet_account
+                  SET pin_failures = pin_failures + 1,
+                      pin_locked_until = CASE WHEN pin_failures + 1 >= %s
+                          THEN %s ELSE pin_locked_until END
+                WHERE id = %s RETURNING pin_failures""",
+            (max_failures, fields.Datetime.now() + timedelta(minutes=lock_minutes), self.id),
+        )
+        failures = cr.fetchone()[0]
         self.invalidate_recordset(["pin_failures", "pin_locked_until"])
         return failures, lock_minutes if failures >= max_failures else 0
 

@@ -186,7 +186,17 @@ class ChainWalletTransaction(models.Model):
 
     @api.model
     def _post(
-        self, partner, kind, store, key, mode, amount=0.0, principal=0.0, bonus=0.0, values=None
+        self,
+        partner,
+        kind,
+        store,
+        key,
+        mode,
+        amount=0.0,
+        principal=0.0,
+        bonus=0.0,
+        values=None,
+        move_factory=None,
     ):
         """Move ``partner``'s balance and append the ledger line that explains it, both in the
         current transaction. Idempotent: a second call with the same ``key`` returns the first
@@ -234,7 +244,15 @@ class ChainWalletTransaction(models.Model):
             **(values or {}),
         }
         line = self._insert(vals)
-        partner.invalidate_recordset(["wallet_balance", "wallet_principal", "wallet_bonus"])
+        # the line was inserted in SQL: forget what the cache knew about its neighbours
+        partner.invalidate_recordset(
+            ["wallet_balance", "wallet_principal", "wallet_bonus", "wallet_transaction_count"]
+        )
+        account.invalidate_recordset(["transaction_ids"])
+        if vals.get("pos_order_id"):
+            self.env["pos.order"].browse(vals["pos_order_id"]).invalidate_recordset(
+                ["chain_wallet_transaction_ids"]
+            )
         return line
 
     @api.model

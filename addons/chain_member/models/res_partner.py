@@ -17,6 +17,16 @@ CONSENT_CHANNELS = REGISTRATION_CHANNELS + [("sms", "SMS reply")]
 GENDERS = [("female", "Female"), ("male", "Male"), ("other", "Other")]
 BIRTHDAY_CALENDARS = [("solar", "Solar (Gregorian)"), ("lunar", "Lunar (Chinese)")]
 
+# What the till reads of a member (see _chain_till_summary).
+TILL_SUMMARY_FIELDS = [
+    "name",
+    "member_code",
+    "mobile",
+    "member_tier_id",
+    "birthday",
+    "birthday_calendar",
+]
+
 # A portal QR code carries the card number behind this prefix.
 CARD_QR_PREFIX = "CHM:"
 
@@ -334,6 +344,7 @@ class ResPartner(models.Model):
     def _chain_till_summary(self, card):
         """What the till shows about a member (extended by the balance and points addons)."""
         self.ensure_one()
+        self.fetch(TILL_SUMMARY_FIELDS)  # only these columns: res_partner is a wide table
         return {
             "partner_id": self.id,
             "name": self.name,

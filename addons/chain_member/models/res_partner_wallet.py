@@ -471,6 +471,13 @@ class ResPartner(models.Model):
                 "currency_id": currency.id,
                 "date_start": today,
                 "date_expiry": today + relativedelta(days=days) if days else False,
+                # explicit zeros: the guarded UPDATE computes on these columns (NULL would not)
+                "uses_total": 0,
+                "uses_remaining": 0,
+                "value_total": 0.0,
+                "value_remaining": 0.0,
+                "last_uses": 0,
+                "last_value": 0.0,
             }
         )
         Move._post(

@@ -5,3 +5,16 @@ from . import test_demo_chain
 from . import test_member_registration
 from . import test_card_lifecycle
 from . import test_member_tier
+from . import test_wallet_service
+from . import test_wallet_pos
+from . import test_portal
+from . import test_privacy
+from . import test_count_card_flow
+from . import test_reminder_lunar
+from . import test_reminder_birthday
+from . import test_reminder_types
+from . import test_reminder_stored_value
+from . import test_reminder_job
+from . import test_reminder_access
+from . import test_wallet_concurrency
+from . import test_privacy_wallet

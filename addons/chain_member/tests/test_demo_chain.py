@@ -42,3 +42,14 @@ class TestDemoChain(TransactionCase):
             self.assertTrue(user.chain_store_ids, login)
         cashier = self.env["res.users"].search([("login", "=", "sh01_cashier")])
         self.assertFalse(cashier.has_group("chain_member.group_chain_store_manager"))
+
+    def test_a_few_dozen_members_with_tiers_lunar_birthdays_and_cards(self):
+        members = self.env["res.partner"].search([("is_member", "=", True)])
+        self.assertGreaterEqual(len(members), 30)
+        self.assertGreaterEqual(len(members.member_tier_id), 3)
+        self.assertTrue(members.filtered(lambda m: m.birthday_calendar == "lunar"))
+        self.assertEqual(len(members.home_store_id), 4)
+        for member in members[:5]:
+            self.assertEqual(member.member_card_id.state, "active")
+            lookup = self.env["res.partner"].chain_lookup_member(member.member_card_id.number)
+            self.assertEqual(lookup["partner_id"], member.id)

@@ -15,3 +15,5 @@ from . import chain_wallet_pin
 from . import chain_wallet_report
 from . import chain_count_card_sell
 from . import chain_count_card_operation
+from . import chain_member_privacy_export
+from . import chain_member_privacy_anonymise

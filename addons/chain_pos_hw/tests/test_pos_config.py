@@ -17,7 +17,10 @@ class TestPosConfigHardwareProxy(TransactionCase):
             {
                 "name": "POS Manager",
                 "login": "chain_pos_hw_manager",
-                "groups_id": [(6, 0, [cls.env.ref("point_of_sale.group_pos_manager").id])],
+                "groups_id": [
+                    (4, cls.env.ref("point_of_sale.group_pos_manager").id),
+                    (4, cls.env.ref("base.group_system").id),  # to open the settings
+                ],
             }
         )
         cls.config = cls.env["pos.config"].create({"name": "Till 1"})
@@ -42,7 +45,12 @@ class TestPosConfigHardwareProxy(TransactionCase):
         self.assertTrue(self.config.chain_hw_customer_display)
 
     def test_a_proxy_url_that_is_not_an_http_origin_is_refused(self):
-        for url in ("127.0.0.1:8070", "ftp://127.0.0.1", "http://127.0.0.1:8070/v1/print", "http://"):
+        for url in (
+            "127.0.0.1:8070",
+            "ftp://127.0.0.1",
+            "http://127.0.0.1:8070/v1/print",
+            "http://",
+        ):
             with self.subTest(url=url), self.assertRaises(ValidationError):
                 self.config.with_user(self.manager).chain_hw_proxy_url = url
         for url in ("http://127.0.0.1:8070", "https://till-3.shop.lan:8070/"):

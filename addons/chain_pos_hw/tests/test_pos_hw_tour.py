@@ -1,4 +1,5 @@
 import json
+import logging
 import os
 import shutil
 import socket
@@ -14,6 +15,7 @@ from odoo.tests import HOST, tagged
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
+_logger = logging.getLogger(__name__)
 PROXY_DIR = Path(__file__).resolve().parents[1] / "proxy"
 TOKEN = "tour-token-5f1c2e9a"
 MEMBER_CARD = "0420000000017"  # "042": the customer barcode rule of the default nomenclature
@@ -52,6 +54,7 @@ host = 127.0.0.1
 port = {port}
 token = {TOKEN}
 allowed_origins = http://{HOST}:{odoo_port} http://localhost:{odoo_port}
+log_level = info
 
 [printer:main]
 type = sim
@@ -69,7 +72,15 @@ encoding = gb18030
         log = open(cls.sim_dir / "proxy.log", "wb")  # closed at class cleanup
         cls.addClassCleanup(log.close)
         process = subprocess.Popen(
-            [sys.executable, "-m", "chain_hw_proxy", "--config", str(config)],
+            [
+                sys.executable,
+                "-m",
+                "chain_hw_proxy",
+                "--config",
+                str(config),
+                "--sim-dir",
+                str(cls.sim_dir),
+            ],
             env=dict(os.environ, PYTHONPATH=str(PROXY_DIR)),
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -94,13 +105,14 @@ encoding = gb18030
                 time.sleep(0.2)
         raise RuntimeError("the hardware proxy did not start")
 
-    @staticmethod
-    def _stop_proxy(process):
+    @classmethod
+    def _stop_proxy(cls, process):
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        _logger.info("hardware proxy log:\n%s", (cls.sim_dir / "proxy.log").read_text())
 
     def _printed_text(self, fragment):
         """The simulated printer's output once it contains ``fragment`` (the print is async)."""
@@ -132,3 +144,5 @@ encoding = gb18030
         self.assertIn("[QR ", text)
         self.assertIn(f"[BARCODE {order.pos_reference.split()[-1]}]", text)
         self.assertEqual(text.count("[CUT]"), 1, "the receipt printed more than once")
+        # Opened once by hand on the payment screen, once by the cash payment.
+        self.assertEqual(text.count("[DRAWER KICK pin 2]"), 2)

@@ -91,10 +91,15 @@ class ChainSmsCampaign(models.Model):
             )
 
     def _compute_statistics(self):
-        counts = {campaign.id: dict.fromkeys(("all", "sent", "delivered", "failed", "waiting"), 0) for campaign in self}
+        counts = {
+            campaign.id: dict.fromkeys(("all", "sent", "delivered", "failed", "waiting"), 0)
+            for campaign in self
+        }
         opted_out = {}
         ids = tuple(self.ids)
         if ids:
+            self.env["sms.sms"].flush_model(["chain_campaign_id", "state"])
+            self.env["chain.sms.inbound"].flush_model(["campaign_id", "action"])
             self.env.cr.execute(
                 SQL(
                     """SELECT chain_campaign_id, state, count(*)
@@ -123,7 +128,9 @@ class ChainSmsCampaign(models.Model):
             )
             opted_out = dict(self.env.cr.fetchall())
         for campaign in self:
-            row = counts.get(campaign.id) or dict.fromkeys(("all", "sent", "delivered", "failed", "waiting"), 0)
+            row = counts.get(campaign.id) or dict.fromkeys(
+                ("all", "sent", "delivered", "failed", "waiting"), 0
+            )
             campaign.message_count = row["all"]
             campaign.sent_count = row["sent"]
             campaign.delivered_count = row["delivered"]
@@ -141,7 +148,9 @@ class ChainSmsCampaign(models.Model):
         for campaign in self:
             campaign._chain_check_ready()
             if not campaign.scheduled_at:
-                raise UserError(_("Set the date and time to send campaign %(name)s on.", name=campaign.name))
+                raise UserError(
+                    _("Set the date and time to send campaign %(name)s on.", name=campaign.name)
+                )
             campaign.state = "scheduled"
         cron = self.env.ref("chain_sms.ir_cron_chain_sms_campaigns", raise_if_not_found=False)
         if cron:
@@ -150,6 +159,7 @@ class ChainSmsCampaign(models.Model):
 
     def action_cancel(self):
         """Stop the campaign: messages not sent yet are cancelled."""
+        self.env["sms.sms"].flush_model(["chain_campaign_id", "state"])
         for campaign in self:
             if campaign.state == "done":
                 raise UserError(_("Campaign %(name)s is already sent.", name=campaign.name))
@@ -194,7 +204,9 @@ class ChainSmsCampaign(models.Model):
     @api.model
     def _cron_send_scheduled(self):
         """Queue the campaigns whose time has come; mark finished campaigns sent."""
-        due = self.search([("state", "=", "scheduled"), ("scheduled_at", "<=", fields.Datetime.now())])
+        due = self.search(
+            [("state", "=", "scheduled"), ("scheduled_at", "<=", fields.Datetime.now())]
+        )
         for campaign in due:
             campaign._chain_queue()
         for campaign in self.search([("state", "=", "queued")]):
@@ -212,6 +224,7 @@ class ChainSmsCampaign(models.Model):
         if self.env.cr.fetchone()[0] not in ("draft", "scheduled"):
             raise UserError(_("Campaign %(name)s is already queued.", name=self.name))
         self._chain_check_ready()
+        self.env.flush_all()  # the insert reads members, stores, tiers and cards in SQL
         now = fields.Datetime.now()
         gateway = self.company_id.sudo().chain_sms_gateway_id.filtered("active")
         not_before = self.company_id.sudo()._chain_sms_quiet_until(now) or None
@@ -253,13 +266,13 @@ class ChainSmsCampaign(models.Model):
         }
         used = set()
         for template in templates:
-            used.update(name for name in CAMPAIGN_PLACEHOLDERS if "{%s}" % name in template.body)
+            used.update(name for name in CAMPAIGN_PLACEHOLDERS if "{" + name + "}" in template.body)
             for code in template.code_ids:
                 used.update(name for _var, name in code._param_pairs())
         used &= set(CAMPAIGN_PLACEHOLDERS)
         body = by_lang("body")
         for name in sorted(used):
-            body = SQL("replace(%s, %s, %s)", body, "{%s}" % name, values[name])
+            body = SQL("replace(%s, %s, %s)", body, "{" + name + "}", values[name])
         body = SQL(r"regexp_replace(%s, '\{\w+\}', '', 'g')", body)
         params = SQL(
             "jsonb_build_object(%s)",

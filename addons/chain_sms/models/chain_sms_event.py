@@ -81,7 +81,9 @@ class ChainSmsEvent(models.Model):
 
     def action_view_templates(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("chain_sms.chain_sms_template_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "chain_sms.chain_sms_template_action"
+        )
         action["domain"] = [("event_id", "=", self.id)]
         action["context"] = {"default_event_id": self.id}
         return action

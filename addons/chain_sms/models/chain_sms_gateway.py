@@ -50,10 +50,10 @@ class ChainSmsGateway(models.Model):
         help="Alibaba Cloud AccessKey Secret, Tencent Cloud SecretKey or Twilio Auth Token.",
     )
     app_id = fields.Char(string="SMS App ID", help="Tencent Cloud SmsSdkAppId.")
-    sign_name = fields.Char(
-        string="Sign Name", help="The approved signature (签名) of mainland-China providers."
+    sign_name = fields.Char(help="The approved signature (签名) of mainland-China providers.")
+    sender = fields.Char(
+        help="Twilio: the sending number (+1...) or Messaging Service SID (MG...)."
     )
-    sender = fields.Char(help="Twilio: the sending number (+1...) or Messaging Service SID (MG...).")
     needs_template = fields.Boolean(
         compute="_compute_needs_template",
         help="The provider sends only templates it approved (mainland China).",
@@ -70,8 +70,10 @@ class ChainSmsGateway(models.Model):
         help="At most this many SMS per second leave through this gateway (0: no limit).",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    price_per_message = fields.Monetary(
-        string="Price per SMS", help="Used for the cost estimate of campaigns."
+    price_per_message = fields.Float(
+        string="Price per SMS",
+        digits=(16, 4),
+        help="In the company's currency; used for the cost estimate of campaigns.",
     )
     inbound_token = fields.Char(
         groups=HQ,

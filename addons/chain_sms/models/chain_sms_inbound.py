@@ -34,7 +34,9 @@ class ChainSmsInbound(models.Model):
         for reply in replies:
             if not reply.number:
                 continue
-            members = self.env["res.partner"]._chain_sms_unsubscribe(reply.number, reply.text, gateway)
+            members = self.env["res.partner"]._chain_sms_unsubscribe(
+                reply.number, reply.text, gateway
+            )
             unsubscribed = self.env["res.partner"]._chain_sms_is_unsubscribe(reply.text)
             records |= self.sudo().create(
                 {
@@ -50,13 +52,17 @@ class ChainSmsInbound(models.Model):
 
     @api.model
     def _chain_last_campaign(self, number):
-        last = self.env["sms.sms"].sudo().search(
-            [
-                ("number", "=", number),
-                ("chain_campaign_id", "!=", False),
-                ("create_date", ">=", fields.Datetime.now() - CAMPAIGN_WINDOW),
-            ],
-            order="id desc",
-            limit=1,
+        last = (
+            self.env["sms.sms"]
+            .sudo()
+            .search(
+                [
+                    ("number", "=", number),
+                    ("chain_campaign_id", "!=", False),
+                    ("create_date", ">=", fields.Datetime.now() - CAMPAIGN_WINDOW),
+                ],
+                order="id desc",
+                limit=1,
+            )
         )
         return last.chain_campaign_id

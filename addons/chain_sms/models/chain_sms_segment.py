@@ -50,7 +50,13 @@ class ChainSmsSegment(models.Model):
     )
 
     @api.depends(
-        "tier_ids", "store_ids", "birthday_month", "dormant_days", "spend_days", "spend_min", "spend_max"
+        "tier_ids",
+        "store_ids",
+        "birthday_month",
+        "dormant_days",
+        "spend_days",
+        "spend_min",
+        "spend_max",
     )
     def _compute_member_count(self):
         for segment in self:
@@ -68,6 +74,7 @@ class ChainSmsSegment(models.Model):
 
     def _chain_count(self, require_consent=True):
         self.ensure_one()
+        self.env.flush_all()  # the count reads members, orders and the blacklist in SQL
         self.env.cr.execute(
             SQL("SELECT count(*) FROM (%s) AS members", self._chain_member_query(require_consent))
         )
@@ -84,7 +91,8 @@ class ChainSmsSegment(models.Model):
             SQL("p.is_member"),
             SQL("COALESCE(p.mobile, '') <> ''"),
             SQL(
-                "NOT EXISTS (SELECT 1 FROM phone_blacklist b WHERE b.number = p.mobile AND b.active)"
+                "NOT EXISTS (SELECT 1 FROM phone_blacklist b"
+                " WHERE b.number = p.mobile AND b.active)"
             ),
         ]
         if require_consent:
@@ -94,9 +102,7 @@ class ChainSmsSegment(models.Model):
         if self.store_ids:
             conditions.append(SQL("p.home_store_id IN %s", tuple(self.store_ids.ids)))
         if self.birthday_month:
-            conditions.append(
-                SQL("EXTRACT(MONTH FROM p.birthday) = %s", int(self.birthday_month))
-            )
+            conditions.append(SQL("EXTRACT(MONTH FROM p.birthday) = %s", int(self.birthday_month)))
         if self.dormant_days:
             cutoff = now - datetime.timedelta(days=self.dormant_days)
             conditions.append(

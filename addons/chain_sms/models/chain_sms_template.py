@@ -65,9 +65,7 @@ class ChainSmsTemplate(models.Model):
     event_id = fields.Many2one("chain.sms.event", required=True, ondelete="cascade", index=True)
     event_code = fields.Selection(related="event_id.code", store=True)
     kind = fields.Selection(related="event_id.kind")
-    lang = fields.Selection(
-        "_lang_selection", string="Language", required=True, default="zh_CN"
-    )
+    lang = fields.Selection("_lang_selection", string="Language", required=True, default="zh_CN")
     body = fields.Text(
         required=True,
         help="Placeholders: {member_name}, {card_tail}, {amount}, {balance}, {points}, {store}, "
@@ -87,7 +85,9 @@ class ChainSmsTemplate(models.Model):
     def _lang_selection(self):
         # every language Odoo knows, installed or not: default texts exist in Chinese and
         # English whatever the database's languages
-        languages = self.env["res.lang"].with_context(active_test=False).search_read([], ["code", "name"])
+        languages = (
+            self.env["res.lang"].with_context(active_test=False).search_read([], ["code", "name"])
+        )
         return [(lang["code"], lang["name"]) for lang in languages]
 
     @api.depends("body")

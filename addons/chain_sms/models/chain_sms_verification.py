@@ -44,12 +44,14 @@ class ChainSmsVerification(models.Model):
     number = fields.Char(required=True, readonly=True, index=True)
     purpose = fields.Selection(PURPOSES, required=True, readonly=True)
     partner_id = fields.Many2one("res.partner", readonly=True, index="btree_not_null")
-    reference = fields.Char(readonly=True, help="What the code is for, e.g. the payment's reference.")
+    reference = fields.Char(
+        readonly=True, help="What the code is for, e.g. the payment's reference."
+    )
     code_hash = fields.Char(readonly=True, groups="base.group_system")
     login_ticket_hash = fields.Char(readonly=True, groups="base.group_system")
     state = fields.Selection(STATES, default="pending", required=True, readonly=True)
     expires_at = fields.Datetime(required=True, readonly=True)
-    attempt_count = fields.Integer(string="Wrong Attempts", readonly=True)
+    attempt_count = fields.Integer(string="Wrong Attempts", readonly=True, default=0)
     verified_at = fields.Datetime(readonly=True)
     sms_id = fields.Many2one("sms.sms", string="SMS", readonly=True, ondelete="set null")
     requested_at = fields.Datetime(
@@ -65,7 +67,9 @@ class ChainSmsVerification(models.Model):
             raise UserError(_("A mobile number is needed to send a verification code."))
         Verification = self.sudo()
         # one request at a time per number, so that the rate limit holds under concurrency
-        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(hashtext(%s))", "chain_sms_code:" + number))
+        self.env.cr.execute(
+            SQL("SELECT pg_advisory_xact_lock(hashtext(%s))", "chain_sms_code:" + number)
+        )
         Verification._check_rate_limit(number)
         Verification.search(
             [("number", "=", number), ("purpose", "=", purpose), ("state", "=", "pending")]
@@ -122,7 +126,9 @@ class ChainSmsVerification(models.Model):
     def request_payment_code(self, partner, amount, reference, store=None):
         """Send the member a code for the payment ``reference`` of ``amount``."""
         if not partner.mobile:
-            raise UserError(_("%(name)s has no mobile number to send a code to.", name=partner.name))
+            raise UserError(
+                _("%(name)s has no mobile number to send a code to.", name=partner.name)
+            )
         return self.request_code(
             partner.mobile, "payment", partner=partner, reference=reference, store=store
         )
@@ -162,7 +168,7 @@ class ChainSmsVerification(models.Model):
                 return True
         return False
 
-    # -- helpers ------------------------------------------------------------------------------------
+    # -- helpers -------------------------------------------------------------------------------
     @api.autovacuum
     def _gc_expired_codes(self):
         self.sudo().search(
@@ -177,7 +183,9 @@ class ChainSmsVerification(models.Model):
             [("number", "=", number), ("requested_at", ">", now - datetime.timedelta(hours=1))]
         )
         if recent or hourly >= self._param("chain_sms.code_max_per_hour"):
-            raise UserError(_("Too many codes were requested for this number. Please try again later."))
+            raise UserError(
+                _("Too many codes were requested for this number. Please try again later.")
+            )
 
     def _count_wrong_attempt(self):
         """Count a wrong code in its own transaction, so that a caller's rollback cannot undo it
@@ -186,8 +194,9 @@ class ChainSmsVerification(models.Model):
         max_attempts = self._param("chain_sms.code_max_attempts")
         query = SQL(
             """UPDATE chain_sms_verification
-                  SET attempt_count = attempt_count + 1,
-                      state = CASE WHEN attempt_count + 1 >= %s THEN 'blocked' ELSE state END
+                  SET attempt_count = COALESCE(attempt_count, 0) + 1,
+                      state = CASE WHEN COALESCE(attempt_count, 0) + 1 >= %s
+                                   THEN 'blocked' ELSE state END
                 WHERE id = %s""",
             max_attempts,
             self.id,
@@ -216,15 +225,19 @@ class ChainSmsVerification(models.Model):
         values = {"code": code, "minutes": ttl}
         if partner:
             values["member_name"] = partner.name
-        sms = self.env["sms.sms"].sudo().create(
-            self.env["sms.sms"]._chain_values(
-                self.number,
-                template,
-                values,
-                gateway,
-                partner=partner,
-                store=store,
-                not_after=self.expires_at,
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                self.env["sms.sms"]._chain_values(
+                    self.number,
+                    template,
+                    values,
+                    gateway,
+                    partner=partner,
+                    store=store,
+                    not_after=self.expires_at,
+                )
             )
         )
         return sms._chain_send_now()

@@ -1,6 +1,7 @@
 import datetime
 import logging
 import threading
+import time
 
 from odoo import api, fields, models
 
@@ -33,6 +34,8 @@ STALE_CLAIM = datetime.timedelta(minutes=10)
 BACKOFF_BASE = 30  # seconds; doubled at each attempt
 BACKOFF_MAX = 3600
 REPORT_WINDOW = datetime.timedelta(days=3)
+REPORT_PAGES = 50
+QUEUE_TIME_BUDGET = 600  # seconds a queue run sends before handing over to the next run
 CODE_MASK = "******"
 QUEUE_BATCH = 10000
 
@@ -95,13 +98,14 @@ class SmsSms(models.Model):
     )
     chain_sent_at = fields.Datetime(string="Sent On", readonly=True, copy=False)
     chain_delivered_at = fields.Datetime(string="Delivered On", readonly=True, copy=False)
-    chain_attempts = fields.Integer(string="Failed Attempts", readonly=True, copy=False)
-    chain_first_attempt = fields.Datetime(readonly=True, copy=False)
+    chain_attempts = fields.Integer(string="Failed Attempts", readonly=True, copy=False, default=0)
+    chain_first_attempt = fields.Datetime(string="First Attempt On", readonly=True, copy=False)
     chain_next_attempt = fields.Datetime(
         string="Not Before", readonly=True, copy=False, help="Retry time, or end of quiet hours."
     )
-    chain_claimed_at = fields.Datetime(readonly=True, copy=False)
+    chain_claimed_at = fields.Datetime(string="Sending Since", readonly=True, copy=False)
     chain_outcome_unknown = fields.Boolean(
+        string="Outcome Unknown",
         readonly=True,
         copy=False,
         help="A previous attempt may have reached the provider: it is asked before resending.",
@@ -116,7 +120,10 @@ class SmsSms(models.Model):
             CREATE INDEX IF NOT EXISTS sms_sms_chain_claim_idx
                 ON sms_sms (chain_claimed_at) WHERE state = 'process';
             CREATE INDEX IF NOT EXISTS sms_sms_chain_waiting_idx
-                ON sms_sms (chain_gateway_id, chain_sent_at) WHERE chain_delivery_status = 'waiting';
+                ON sms_sms (chain_gateway_id, chain_sent_at)
+             WHERE chain_delivery_status = 'waiting';
+            CREATE INDEX IF NOT EXISTS sms_sms_chain_campaign_number_idx
+                ON sms_sms (number, id) WHERE chain_campaign_id IS NOT NULL;
             """
         )
 
@@ -149,13 +156,17 @@ class SmsSms(models.Model):
             domain.append(("id", "in", list(ids)))
         due = self.sudo().search(domain, order="id", limit=QUEUE_BATCH)
         auto_commit = not getattr(threading.current_thread(), "testing", False)
+        deadline = time.monotonic() + QUEUE_TIME_BUDGET
         try:
-            due.with_context(chain_sms_queue=True).send(
-                unlink_failed=False, unlink_sent=True, auto_commit=auto_commit, raise_exception=False
+            due.with_context(chain_sms_queue=True, chain_sms_deadline=deadline).send(
+                unlink_failed=False,
+                unlink_sent=True,
+                auto_commit=auto_commit,
+                raise_exception=False,
             )
         except Exception:
             _logger.exception("Failed processing SMS queue")
-        if len(due) == QUEUE_BATCH:
+        if len(due) == QUEUE_BATCH or time.monotonic() > deadline:
             self._chain_trigger_queue()
         return None
 
@@ -177,10 +188,17 @@ class SmsSms(models.Model):
                 by_gateway.setdefault(gateway, self.browse())
                 by_gateway[gateway] |= sms
         stock = self - self.browse().union(*by_gateway.values())
-        if stock:
-            super(SmsSms, stock)._send(
-                unlink_failed=unlink_failed, unlink_sent=unlink_sent, raise_exception=raise_exception
-            )
+        # the IAP fallback: Odoo's own path; the chain's messages are kept, not garbage-collected
+        for messages, keep in (
+            (stock.filtered("chain_event_code"), True),
+            (stock.filtered(lambda sms: not sms.chain_event_code), False),
+        ):
+            if messages:
+                super(SmsSms, messages)._send(
+                    unlink_failed=unlink_failed and not keep,
+                    unlink_sent=unlink_sent and not keep,
+                    raise_exception=raise_exception,
+                )
         if not by_gateway:
             return
         if not self.env.context.get("chain_sms_queue") and not self.env.context.get(
@@ -195,7 +213,9 @@ class SmsSms(models.Model):
     # -- actions ----------------------------------------------------------------------------
     def action_chain_retry(self):
         """Put failed messages back in the queue (a message sent already is never resent)."""
-        failed = self.filtered(lambda sms: sms.state == "error" and not sms.chain_provider_message_id)
+        failed = self.filtered(
+            lambda sms: sms.state == "error" and not sms.chain_provider_message_id
+        )
         failed.sudo().write(
             {
                 "state": "outgoing",
@@ -225,7 +245,9 @@ class SmsSms(models.Model):
         marketing = template.kind == "marketing"
         next_attempt = False
         if marketing:
-            company = gateway.company_id if gateway else (store.company_id if store else self.env.company)
+            company = (
+                gateway.company_id if gateway else (store.company_id if store else self.env.company)
+            )
             next_attempt = company.sudo()._chain_sms_quiet_until()
         return {
             "number": number,
@@ -258,20 +280,32 @@ class SmsSms(models.Model):
             [
                 ("chain_gateway_id", "=", gateway.id),
                 "|",
-                ("chain_provider_message_id", "in", [r.message_id for r in reports if r.message_id]),
+                (
+                    "chain_provider_message_id",
+                    "in",
+                    [r.message_id for r in reports if r.message_id],
+                ),
                 ("uuid", "in", [r.key for r in reports if r.key]),
             ]
         )
-        by_id = {sms.chain_provider_message_id: sms for sms in messages if sms.chain_provider_message_id}
+        by_id = {
+            sms.chain_provider_message_id: sms for sms in messages if sms.chain_provider_message_id
+        }
         by_key = {sms.uuid: sms for sms in messages}
         now = fields.Datetime.now()
         updated = 0
         for report in reports:
             sms = by_id.get(report.message_id) or by_key.get(report.key)
-            if not sms or sms.state == "canceled" or sms.chain_delivery_status in ("delivered", "undelivered"):
+            if (
+                not sms
+                or sms.state == "canceled"
+                or sms.chain_delivery_status in ("delivered", "undelivered")
+            ):
                 continue
             vals = {
-                "chain_provider_message_id": sms.chain_provider_message_id or report.message_id or False,
+                "chain_provider_message_id": sms.chain_provider_message_id
+                or report.message_id
+                or False,
                 "chain_sent_at": sms.chain_sent_at or now,
                 "chain_outcome_unknown": False,
                 "chain_next_attempt": False,
@@ -360,19 +394,30 @@ class SmsSms(models.Model):
             if not waiting:
                 continue
             provider = gateway._chain_provider()
-            try:
-                reports = provider.fetch_reports([sms._chain_outgoing(provider) for sms in waiting])
-            except ProviderUnavailable as error:
-                _logger.info("Delivery reports of gateway %s unavailable: %s", gateway.id, error)
-                continue
-            self._chain_apply_reports(gateway, reports)
+            # providers with a bulk pull (Tencent) hand out every new report, page after page
+            for _page in range(REPORT_PAGES if provider.bulk_reports else 1):
+                try:
+                    reports = provider.fetch_reports(
+                        [sms._chain_outgoing(provider) for sms in waiting]
+                    )
+                except ProviderUnavailable as error:
+                    _logger.info(
+                        "Delivery reports of gateway %s unavailable: %s", gateway.id, error
+                    )
+                    break
+                self._chain_apply_reports(gateway, reports)
+                if len(reports) < provider.report_page_size:
+                    break
 
     # -- sending --------------------------------------------------------------------------------
     def _chain_dispatch(self, gateway):
         provider = gateway._chain_provider()
         limiter = gateway._chain_rate_limiter()
         quiet_until = gateway.company_id.sudo()._chain_sms_quiet_until()
+        deadline = self.env.context.get("chain_sms_deadline")
         for sms in self.sudo().sorted("id"):
+            if deadline and time.monotonic() > deadline:
+                break  # the next queue run goes on (a cron run has a time limit)
             if sms.chain_marketing and quiet_until:
                 sms.chain_next_attempt = quiet_until
                 self._chain_commit()
@@ -554,12 +599,16 @@ class SmsSms(models.Model):
         if self.env.context.get("chain_sms_auto_commit") and not getattr(
             threading.current_thread(), "testing", False
         ):
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
 
 def _json_value(value):
     if isinstance(value, (datetime.date, datetime.datetime)):
-        return fields.Datetime.to_string(value) if isinstance(value, datetime.datetime) else value.isoformat()
+        return (
+            fields.Datetime.to_string(value)
+            if isinstance(value, datetime.datetime)
+            else value.isoformat()
+        )
     if isinstance(value, models.BaseModel):
         return value.display_name
     return value

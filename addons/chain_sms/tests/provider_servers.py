@@ -18,6 +18,7 @@ reached the handset.
 
 import base64
 import collections
+import contextlib
 import datetime
 import hashlib
 import hmac
@@ -41,6 +42,7 @@ class FakeProvider:
         self.dedupe = True
         self.timeout_delay = 1.0
         self.undeliverable = set()
+        self.invalid_numbers = set()
         self.reset()
         self.httpd = None
 
@@ -55,6 +57,7 @@ class FakeProvider:
             self.report_queue = []
             self.dedupe = True
             self.undeliverable = set()
+            self.invalid_numbers = set()
 
     # -- server ----------------------------------------------------------------------------
     def start(self):
@@ -76,15 +79,13 @@ class FakeProvider:
                     status, content_type, payload, delay = 599, "text/plain", repr(error), 0
                 if delay:
                     time.sleep(delay)
-                try:
-                    data = payload if isinstance(payload, bytes) else payload.encode()
+                data = payload if isinstance(payload, bytes) else payload.encode()
+                with contextlib.suppress(OSError):  # the client gave up (timeout fault)
                     self.send_response(status)
                     self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
                     self.wfile.write(data)
-                except OSError:
-                    pass  # the client gave up (timeout fault)
 
             def log_message(self, *args):
                 pass
@@ -195,7 +196,7 @@ class FakeAlibaba(FakeProvider):
         if fault == "reject_template":
             return self._json(200, "isv.SMS_TEMPLATE_ILLEGAL", "模板不合法(不存在或被拉黑)")
         number = params.get("PhoneNumbers", "")
-        if not re.fullmatch(r"1\d{10}", number):
+        if not re.fullmatch(r"1\d{10}", number) or number in self.invalid_numbers:
             return self._json(200, "isv.MOBILE_NUMBER_ILLEGAL", "非法手机号")
         if params.get("SignName") != self.sign_name:
             return self._json(200, "isv.SMS_SIGNATURE_ILLEGAL", "签名不合法")
@@ -207,7 +208,7 @@ class FakeAlibaba(FakeProvider):
         if any(var not in values for var in variables):
             return self._json(200, "isv.TEMPLATE_MISSING_PARAMETERS", "模板缺少变量")
         for var in variables:
-            text = text.replace("${%s}" % var, str(values[var]))
+            text = text.replace("${" + var + "}", str(values[var]))
         message = self.deliver(params.get("OutId") or uuid.uuid4().hex, number, text)
         if fault == "malformed":
             return 200, "application/json", "<html>502 Bad Gateway</html>", 0
@@ -274,12 +275,16 @@ class FakeTencent(FakeProvider):
     def handle(self, request, body):
         if not self._signature_ok(request, body):
             self.auth_failures += 1
-            return self._error("AuthFailure.SignatureFailure", "The provided credentials could not be validated.")
+            return self._error(
+                "AuthFailure.SignatureFailure", "The provided credentials could not be validated."
+            )
         params = json.loads(body or b"{}")
         action = request.headers.get("X-TC-Action")
         self.requests.append((action, params))
         if params.get("SmsSdkAppId") != self.app_id:
-            return self._error("FailedOperation.SmsSdkAppIdVerifyFail", "SdkAppId verification failed.")
+            return self._error(
+                "FailedOperation.SmsSdkAppIdVerifyFail", "SdkAppId verification failed."
+            )
         if action == "SendSms":
             return self._send(params)
         if action == "PullSmsSendStatus":
@@ -332,7 +337,9 @@ class FakeTencent(FakeProvider):
                 hashlib.sha256(canonical.encode()).hexdigest(),
             ]
         )
-        return hmac.compare_digest(tc3_signature(self.secret_key, date, string_to_sign), match.group(3))
+        return hmac.compare_digest(
+            tc3_signature(self.secret_key, date, string_to_sign), match.group(3)
+        )
 
     def _send(self, params):
         fault = self.next_fault()
@@ -359,19 +366,24 @@ class FakeTencent(FakeProvider):
             }
 
         if fault == "throttle":
-            return status("LimitExceeded.PhoneNumberThirtySecondLimit", "单个手机号30秒内下发短信条数超过设定的上限")
+            return status(
+                "LimitExceeded.PhoneNumberThirtySecondLimit",
+                "单个手机号30秒内下发短信条数超过设定的上限",
+            )
         if fault == "reject_template" or params.get("TemplateId") not in self.templates:
             return status("FailedOperation.TemplateIncorrectOrUnapproved", "模板未审批或内容不匹配")
-        if not re.fullmatch(r"\+861\d{10}", number):
+        if not re.fullmatch(r"\+861\d{10}", number) or number in self.invalid_numbers:
             return status("InvalidParameterValue.IncorrectPhoneNumber", "手机号格式错误")
         if params.get("SignName") != self.sign_name:
             return status("FailedOperation.SignatureIncorrectOrUnapproved", "签名未审批或格式错误")
         text = self.templates[params["TemplateId"]]
         values = params.get("TemplateParamSet") or []
         if len(values) != text.count("{"):
-            return status("FailedOperation.TemplateParamSetNotMatchApprovedTemplate", "参数个数不匹配")
+            return status(
+                "FailedOperation.TemplateParamSetNotMatchApprovedTemplate", "参数个数不匹配"
+            )
         for index, value in enumerate(values, start=1):
-            text = text.replace("{%d}" % index, value)
+            text = text.replace("{" + str(index) + "}", value)
         message = self.deliver(params.get("SessionContext") or uuid.uuid4().hex, number, text)
         return status("Ok", "send success", message["id"])
 
@@ -410,9 +422,9 @@ class FakeTwilio(FakeProvider):
         super().__init__()
 
     def handle(self, request, body):
-        expected = "Basic " + base64.b64encode(
-            f"{self.account_sid}:{self.auth_token}".encode()
-        ).decode()
+        expected = (
+            "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        )
         if not hmac.compare_digest(request.headers.get("Authorization", ""), expected):
             self.auth_failures += 1
             return self._json(401, {"code": 20003, "message": "Authenticate", "status": 401})
@@ -444,16 +456,23 @@ class FakeTwilio(FakeProvider):
         if fault == "throttle":
             return self._json(429, {"code": 20429, "message": "Too Many Requests", "status": 429})
         if form.get("From") != self.sender:
-            return self._json(400, {"code": 21606, "message": "The From number is not valid", "status": 400})
+            return self._json(
+                400, {"code": 21606, "message": "The From number is not valid", "status": 400}
+            )
         number = form.get("To", "")
-        if not re.fullmatch(r"\+[1-9]\d{7,14}", number):
+        if not re.fullmatch(r"\+[1-9]\d{7,14}", number) or number in self.invalid_numbers:
             message = f"The 'To' number {number} is not a valid phone number."
             return self._json(400, {"code": 21211, "message": message, "status": 400})
         message = self.deliver(key or uuid.uuid4().hex, number, form.get("Body", ""))
         if fault == "malformed":
             return 200, "application/json", "Service Unavailable", 0
         resource = self._resource(message, status="queued")
-        return 201, "application/json", json.dumps(resource), (self.timeout_delay if fault == "timeout" else 0)
+        return (
+            201,
+            "application/json",
+            json.dumps(resource),
+            (self.timeout_delay if fault == "timeout" else 0),
+        )
 
     def _list(self, query):
         since = query.get("DateSent>")

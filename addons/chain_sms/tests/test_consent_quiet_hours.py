@@ -14,11 +14,17 @@ class TestConsentQuietHours(ChainSmsCase):
 
     def _quiet_hours(self, start=21.0, end=8.0):
         self.company.write(
-            {"chain_sms_quiet_start": start, "chain_sms_quiet_end": end, "chain_sms_tz": "Asia/Shanghai"}
+            {
+                "chain_sms_quiet_start": start,
+                "chain_sms_quiet_end": end,
+                "chain_sms_tz": "Asia/Shanghai",
+            }
         )
 
     def test_transactional_sms_need_the_transactional_consent(self):
-        member = self._member("No transactional", "+8613800138040", transactional=False, marketing=True)
+        member = self._member(
+            "No transactional", "+8613800138040", transactional=False, marketing=True
+        )
         self.assertFalse(self.event(member, "topup", amount=10.0))
         self.assertTrue(self.event(member, "birthday"), "marketing consent is a separate one")
 

@@ -61,10 +61,14 @@ class TestGatewaySend(ChainSmsCase):
                 self.assertTrue(ko.chain_error_code)
 
     def test_a_bad_number_is_recorded_with_the_providers_reason(self):
-        for gateway in (self.gw_alibaba, self.gw_tencent, self.gw_twilio):
+        numbers = ("+8613800138066", "+8613800138067", "+8613800138068")
+        for gateway, number in zip(
+            (self.gw_alibaba, self.gw_tencent, self.gw_twilio), numbers, strict=True
+        ):
             with self.subTest(provider=gateway.provider):
                 self.use_gateway(gateway)
-                member = self._member(f"Bad {gateway.provider}", "+86123")
+                member = self._member(f"Bad {gateway.provider}", number)
+                self.server_of(gateway).invalid_numbers.add(self.national(member.mobile, gateway))
                 sms = self._topup(member)
                 self.run_queue()
                 self.assertEqual(sms.state, "error")
@@ -114,19 +118,24 @@ class TestGatewaySend(ChainSmsCase):
         self.assertEqual(calls[0][0]["content"], sms.body)
         self.assertEqual(calls[0][0]["numbers"][0]["number"], "+8613800138001")
         self.assertEqual(sms.state, "pending")
+        self.assertFalse(sms.to_delete, "the chain's messages stay on record")
 
     def test_a_company_without_gateway_also_falls_back_to_iap(self):
         self.use_gateway(self.env["chain.sms.gateway"])
         sms = self._topup(self.mei)
         self.assertFalse(sms.chain_gateway_id)
-        with patch.object(SmsApi, "_send_sms_batch", return_value=[{"uuid": sms.uuid, "state": "success"}]) as batch:
+        with patch.object(
+            SmsApi, "_send_sms_batch", return_value=[{"uuid": sms.uuid, "state": "success"}]
+        ) as batch:
             self.run_queue()
         batch.assert_called_once()
         self.assertEqual(sms.state, "pending")
 
     def test_odoos_own_sms_use_a_free_text_gateway(self):
         self.use_gateway(self.gw_twilio)
-        sms = self.env["sms.sms"].create({"number": "+8613800138005", "body": "Your order is ready"})
+        sms = self.env["sms.sms"].create(
+            {"number": "+8613800138005", "body": "Your order is ready"}
+        )
         self.assertEqual(sms.chain_gateway_id, self.gw_twilio)
         self.run_queue()
         self.assertEqual(self.twilio.texts_to("+8613800138005"), ["Your order is ready"])

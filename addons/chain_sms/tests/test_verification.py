@@ -3,7 +3,7 @@ import re
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import ChainSmsCase
@@ -23,15 +23,21 @@ class TestVerification(ChainSmsCase):
         return re.search(r"\d{6}", texts[-1]).group(0)
 
     def test_a_code_is_sent_at_once_and_only_its_hash_is_kept(self):
-        verification = self.Verification.request_code(self.mei.mobile, "portal_login", partner=self.mei)
+        verification = self.Verification.request_code(
+            self.mei.mobile, "portal_login", partner=self.mei
+        )
         code = self._code_sent_to("13800138001")
         self.assertEqual(verification.sms_id.state, "pending", "sent without waiting for the queue")
         self.assertNotIn(code, verification.code_hash)
         self.assertNotIn(code, verification.sms_id.body, "the code leaves the database once sent")
         self.assertNotIn(code, str(verification.sms_id.chain_template_params))
-        self.assertEqual(self.Verification.check_code(self.mei.mobile, "portal_login", code), verification)
+        self.assertEqual(
+            self.Verification.check_code(self.mei.mobile, "portal_login", code), verification
+        )
         self.assertEqual(verification.state, "verified")
-        self.assertFalse(self.Verification.check_code(self.mei.mobile, "portal_login", code), "once")
+        self.assertFalse(
+            self.Verification.check_code(self.mei.mobile, "portal_login", code), "once"
+        )
 
     def test_a_wrong_code_counts_and_blocks_after_the_limit(self):
         self.Verification.request_code(self.mei.mobile, "portal_login", partner=self.mei)
@@ -70,10 +76,14 @@ class TestVerification(ChainSmsCase):
             frozen.tick(datetime.timedelta(seconds=61))
             self.Verification.request_code(self.mei.mobile, "portal_login")
             self.assertEqual(first.state, "superseded")
-            self.assertFalse(self.Verification.check_code(self.mei.mobile, "portal_login", old_code))
+            self.assertFalse(
+                self.Verification.check_code(self.mei.mobile, "portal_login", old_code)
+            )
 
     def test_large_balance_payments_need_a_code_when_the_chain_enables_it(self):
-        self.company.write({"chain_sms_payment_code": False, "chain_sms_payment_code_threshold": 500})
+        self.company.write(
+            {"chain_sms_payment_code": False, "chain_sms_payment_code_threshold": 500}
+        )
         self.assertFalse(self.Verification.payment_requires_code(self.mei, 800.0, self.store_a))
         self.company.chain_sms_payment_code = True
         self.assertTrue(self.Verification.payment_requires_code(self.mei, 800.0, self.store_a))
@@ -83,19 +93,25 @@ class TestVerification(ChainSmsCase):
         Verification = self.Verification.with_user(self.cashier)
         Verification.request_payment_code(self.mei, 800.0, "POS/0001", store=self.store_a)
         code = self._code_sent_to("13800138001")
-        self.assertFalse(Verification.check_payment_code(self.mei, "POS/0002", code), "other payment")
+        self.assertFalse(
+            Verification.check_payment_code(self.mei, "POS/0002", code), "other payment"
+        )
         self.assertTrue(Verification.check_payment_code(self.mei, "POS/0001", code))
         self.assertFalse(Verification.check_payment_code(self.mei, "POS/0001", code), "used")
 
     def test_the_code_goes_through_the_stores_company_gateway(self):
         self.use_gateway(self.gw_tencent)
-        self.Verification.request_code(self.lei.mobile, "payment", partner=self.lei, store=self.store_b)
+        self.Verification.request_code(
+            self.lei.mobile, "payment", partner=self.lei, store=self.store_b
+        )
         self.assertIn("verification code", self.tencent.texts_to(self.lei.mobile)[0])
 
     def test_cashiers_cannot_read_codes(self):
         verification = self.Verification.request_code(self.mei.mobile, "payment", partner=self.mei)
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             verification.with_user(self.cashier).read(["state"])
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             verification.with_user(self.hq_manager).read(["code_hash"])
-        self.assertEqual(verification.with_user(self.hq_manager).read(["state"])[0]["state"], "pending")
+        self.assertEqual(
+            verification.with_user(self.hq_manager).read(["state"])[0]["state"], "pending"
+        )

@@ -93,6 +93,10 @@ class SmsProvider:
     #: Whether ``lookup`` can tell that a message with a given key was sent. When False, an
     #: unknown outcome is resent relying on the idempotency key alone.
     can_lookup = False
+    #: Whether ``fetch_reports`` hands out every new report (pages of ``report_page_size``)
+    #: rather than the reports of the messages it is given.
+    bulk_reports = False
+    report_page_size = 100
 
     def __init__(self, config):
         self.config = config

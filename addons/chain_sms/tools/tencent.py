@@ -71,6 +71,7 @@ class TencentProvider(SmsProvider):
     code = "tencent"
     needs_template = True
     can_lookup = True
+    bulk_reports = True
 
     def send(self, sms):
         request = models.SendSmsRequest()

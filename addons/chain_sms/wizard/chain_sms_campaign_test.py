@@ -45,7 +45,9 @@ class ChainSmsCampaignTest(models.TransientModel):
             number, self.template_id, campaign._chain_sample_values(), gateway
         )
         # a test goes to staff who asked for it: it is neither counted nor held by quiet hours
-        vals.update(chain_event_code="campaign_test", chain_marketing=False, chain_next_attempt=False)
+        vals.update(
+            chain_event_code="campaign_test", chain_marketing=False, chain_next_attempt=False
+        )
         sms = self.env["sms.sms"].sudo().create(vals)._chain_send_now()
         if sms.state == "error":
             raise UserError(

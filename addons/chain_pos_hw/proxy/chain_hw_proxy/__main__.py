@@ -40,6 +40,7 @@ def main(argv=None):
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         force=True,  # python-escpos logs on the root logger, which configures it early
     )
+    logging.getLogger("PIL").setLevel(logging.INFO)
     try:
         server = ProxyServer(config)
     except OSError as exc:

@@ -15,6 +15,7 @@ PRINTER_TYPES = ("usb", "serial", "network", "sim")
 SERIAL_TYPES = ("serial", "sim")
 DISPLAY_COMMAND_SETS = ("epson", "cd5220", "aedex")
 TOKEN_ENV = "CHAIN_HW_PROXY_TOKEN"
+ORIGINS_ENV = "CHAIN_HW_PROXY_ORIGINS"  # more allowed origins (e.g. Odoo on another port)
 
 
 class ConfigError(ValueError):
@@ -157,7 +158,8 @@ def _proxy_config(section, port, sim_dir):
     token = os.environ.get(TOKEN_ENV) or section.get("token", "").strip()
     if not token:
         raise ConfigError(f"[proxy] token is empty (set it, or the {TOKEN_ENV} variable)")
-    origins = tuple(origin.rstrip("/") for origin in _words(section.get("allowed_origins", "")))
+    listed = section.get("allowed_origins", "") + " " + os.environ.get(ORIGINS_ENV, "")
+    origins = tuple(origin.rstrip("/") for origin in _words(listed))
     if not origins:
         raise ConfigError("[proxy] allowed_origins is empty: list the Odoo origins of the POS")
     return ProxyConfig(

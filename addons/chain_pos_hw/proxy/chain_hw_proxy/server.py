@@ -64,6 +64,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
     # Headers and body go out as two writes: without TCP_NODELAY, Nagle's algorithm and the
     # client's delayed ACK hold the body back ~40 ms (a swipe would reach the POS that late).
     disable_nagle_algorithm = True
+    timeout = 75  # seconds a client may stay silent (idle keep-alive, slow senders)
 
     # -- entry points --------------------------------------------------------------------------
     def do_OPTIONS(self):  # noqa: N802 (http.server's naming)
@@ -152,6 +153,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError as exc:
             raise ApiError(400, "bad_request", "invalid Content-Length") from exc
+        if length < 0:
+            raise ApiError(400, "bad_request", "invalid Content-Length")
         if length > MAX_BODY:
             self.close_connection = True
             raise ApiError(413, "too_large", f"bodies are limited to {MAX_BODY} bytes")

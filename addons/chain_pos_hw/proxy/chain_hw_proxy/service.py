@@ -1,7 +1,6 @@
 """The proxy's operations, independent of HTTP: print, open the drawer, drive the displays,
 list devices, deliver events. ``server.py`` maps routes onto these methods."""
 
-import logging
 import time
 
 from . import __version__
@@ -10,8 +9,6 @@ from .devices.printer import DeviceError
 from .events import EventHub
 from .jobs import JobStore, valid_job_id
 from .receipt import ReceiptError
-
-_logger = logging.getLogger(__name__)
 
 MAX_WAIT = 30.0
 DISPLAY_TEXT_KEYS = ("total", "total_label", "change", "change_label", "message")

@@ -139,9 +139,10 @@ class PoleDisplay:
         self._open_port = open_port
         self._describe = describe
         self._port = None
-        self._frame = self._encode(pole_lines({}, config.columns, config.encoding, config.welcome))
-        self._dirty = True
+        self._lock = threading.Lock()  # guards _frame, _version and lines
+        self._frame, self._version, self._sent_version = b"", 0, -1
         self.lines = ("", "")
+        self._set_lines(pole_lines({}, config.columns, config.encoding, config.welcome))
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"display-{self.name}", daemon=True)
@@ -173,14 +174,15 @@ class PoleDisplay:
         }
 
     def show(self, state):
-        lines = pole_lines(state, self.config.columns, self.config.encoding, self.config.welcome)
-        self._frame = self._encode(lines)
-        self.lines = tuple(line.rstrip() for line in lines)
-        self._dirty = True
+        config = self.config
+        self._set_lines(pole_lines(state, config.columns, config.encoding, config.welcome))
         self._wake.set()
 
-    def _encode(self, lines):
-        return self.commands.frame(*(line.encode(self.config.encoding) for line in lines))
+    def _set_lines(self, lines):
+        frame = self.commands.frame(*(line.encode(self.config.encoding) for line in lines))
+        with self._lock:
+            self._frame, self._version = frame, self._version + 1
+            self.lines = tuple(line.rstrip() for line in lines)
 
     # -- worker ------------------------------------------------------------------------------
     def _run(self):
@@ -191,7 +193,7 @@ class PoleDisplay:
                 self._lost("the device is gone")
             if self._port is None and not self._connect():
                 continue
-            if self._dirty:
+            if self._sent_version != self._version:
                 self._send()
 
     def _connect(self):
@@ -199,21 +201,23 @@ class PoleDisplay:
             self._port = self._open_port()
             self._port.write(self.commands.init)
         except (OSError, ValueError, serial.SerialException) as exc:
-            self._port = None
             _logger.debug("display %s: %s", self.name, exc)
+            self._close()
             return False
         _logger.info("display %s connected", self.name)
         self.hub.publish("device", device=self.name, kind=self.kind, connected=True)
-        self._dirty = True
+        self._sent_version = -1  # a (re)plugged display shows the current lines again
         return True
 
     def _send(self):
-        frame, self._dirty = self._frame, False
+        with self._lock:
+            frame, version = self._frame, self._version
         try:
             self._port.write(frame)
         except (OSError, serial.SerialException) as exc:
-            self._dirty = True
             self._lost(str(exc))
+            return
+        self._sent_version = version
 
     def _still_plugged(self):
         alive = getattr(self._port, "alive", None)

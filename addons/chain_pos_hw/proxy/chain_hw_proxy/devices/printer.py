@@ -7,6 +7,7 @@ cannot print, jobs wait, and they print as soon as it can again.
 """
 
 import logging
+import termios
 import threading
 import time
 
@@ -26,6 +27,8 @@ OK, NEAR_END, PAPER_OUT, COVER_OPEN, OFFLINE, UNKNOWN = (
 )
 PRINTABLE = (OK, NEAR_END, UNKNOWN)
 DLE_EOT = b"\x10\x04"
+# Closing a serial port whose device is gone fails in tcdrain with termios.error.
+CLOSE_ERRORS = (EscposError, OSError, termios.error)
 
 
 class DeviceError(Exception):
@@ -82,8 +85,9 @@ class EscposTransport:
         if printer is not None:
             try:
                 printer.close()
-            except (EscposError, OSError) as exc:
+            except CLOSE_ERRORS as exc:
                 _logger.debug("closing %s: %s", self.describe(), exc)
+                printer._device = False  # gone: python-escpos's __del__ must not close again
 
     def write(self, data, label=None):
         self.open()
@@ -98,11 +102,13 @@ class EscposTransport:
             return UNKNOWN
         self.open()
         try:
-            answers = [self._query(n) for n in (1, 2, 4)]
+            printer = self._query(1)
+            if printer is None:
+                return UNKNOWN  # a printer that does not answer: do not wait for 2 more
+            return status_from_bytes(printer, self._query(2), self._query(4))
         except (EscposError, OSError, ValueError) as exc:
             self.close()
             raise DeviceError(str(exc).strip() or type(exc).__name__) from exc
-        return status_from_bytes(*answers)
 
     def _query(self, n):
         """Send ``DLE EOT n`` and return the status byte, or None if the printer is silent."""
@@ -111,22 +117,33 @@ class EscposTransport:
         return answer[-1] if answer else None
 
     def _read(self, timeout):
-        printer, device = self._printer, self._printer.device
+        """Up to 16 bytes from the printer; b"" when it says nothing within ``timeout``."""
+        if self.config.type == "usb":
+            return self._read_usb(timeout)
+        device = self._printer.device
+        if self.config.type == "network":
+            device.settimeout(timeout)
+            try:
+                data = device.recv(16)
+            except TimeoutError:  # socket.timeout
+                return b""
+            finally:
+                device.settimeout(self.config.timeout)
+            if not data:
+                raise DeviceError("the printer closed the connection")
+            return data
+        device.timeout = timeout
         try:
-            if self.config.type == "usb":
-                return bytes(device.read(printer.in_ep, 16, int(timeout * 1000)))
-            if self.config.type == "network":
-                device.settimeout(timeout)
-                try:
-                    data = device.recv(16)
-                finally:
-                    device.settimeout(self.config.timeout)
-                if not data:
-                    raise DeviceError("the printer closed the connection")
-                return data
-            device.timeout = timeout
-            return device.read(16)
-        except TimeoutError:
+            return device.read(1)  # read(16) would wait for 16 bytes or the whole timeout
+        finally:
+            device.timeout = self.config.timeout
+
+    def _read_usb(self, timeout):
+        import usb.core
+
+        try:
+            return bytes(self._printer.device.read(self._printer.in_ep, 16, int(timeout * 1000)))
+        except usb.core.USBTimeoutError:
             return b""
 
     def _make_printer(self):

@@ -115,7 +115,7 @@ class CardReader:
         code = extract_code(line)
         if code is None:
             self.garbage += 1
-            _logger.info("reader %s: ignored a line that holds no card number", self.name)
+            _logger.debug("reader %s: ignored a line that holds no card number", self.name)
             return None
         last_code, last_time = self._last
         now = time.monotonic()

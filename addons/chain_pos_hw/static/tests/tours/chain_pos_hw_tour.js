@@ -1,4 +1,5 @@
 import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
+import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
@@ -37,11 +38,17 @@ registry.category("web_tour.tours").add("chain_pos_hw_print_tour", {
     steps: () =>
         [
             Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
             proxyIsConnected(),
             swipeCard(";0420000000017=2512?"),
             ProductScreen.customerIsSelected("Swipe Member"),
             ProductScreen.clickDisplayedProduct("Desk Pad"),
             ProductScreen.clickPayButton(),
+            {
+                content: "open the cash drawer by hand",
+                trigger: ".payment-screen .js_chain_hw_cashdrawer",
+                run: "click",
+            },
             PaymentScreen.clickPaymentMethod("Cash"),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),

@@ -54,6 +54,8 @@ export class ChainHwProxy {
         this.state = reactive({ enabled: false, connected: null, error: "", printer: "unknown" });
         this.lastDisplay = "";
         this.logoPromise = null;
+        this.closing = false;
+        browser.addEventListener("pagehide", () => (this.closing = true));
         this.configure(pos.config);
     }
 
@@ -86,7 +88,10 @@ export class ChainHwProxy {
                 signal: controller.signal,
                 cache: "no-store",
             });
-        } catch {
+        } catch (error) {
+            if (this.state.connected && !this.closing) {
+                console.info(`Hardware proxy: ${method} ${path} failed:`, error.message);
+            }
             this.setConnected(false, "unreachable");
             throw new ProxyUnavailable("unreachable");
         } finally {
@@ -115,7 +120,7 @@ export class ChainHwProxy {
     /** Long-poll the proxy's events for as long as the POS runs. */
     async listen() {
         let after = "";
-        while (this.state.enabled) {
+        while (this.state.enabled && !this.closing) {
             try {
                 if (after === "") {
                     await this.refresh();

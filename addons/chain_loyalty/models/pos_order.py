@@ -1,0 +1,239 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class PosOrder(models.Model):
+    """Points in the POS order sync, decided by the server.
+
+    When a paid order is saved (``_process_payment_lines``, in the transaction of the sync),
+    the server pays the points tender, takes back and gives back the points of a refund,
+    exchanges the reward lines and computes what the order earns from the saved lines and
+    payments; nothing the browser says about points is trusted. Every movement carries a key
+    derived from the order's uuid, so a re-sent order (offline queue, retry, two tabs) changes
+    nothing; an order queued offline earns its points when it syncs.
+    """
+
+    _inherit = "pos.order"
+
+    chain_points_earned = fields.Integer(
+        string="Points Earned", readonly=True, copy=False, help="Points this order earned (bonuses included)."
+    )
+    chain_points_spent = fields.Integer(
+        string="Points Spent",
+        readonly=True,
+        copy=False,
+        help="Points this order paid with or exchanged, less the points a refund gave back.",
+    )
+    chain_points_clawed = fields.Integer(
+        string="Points Taken Back", readonly=True, copy=False, help="Points a refund took back."
+    )
+    chain_points_balance = fields.Integer(
+        string="Points Balance After", readonly=True, copy=False
+    )
+    chain_points_processed = fields.Boolean(readonly=True, copy=False)
+    chain_points_move_ids = fields.One2many(
+        "chain.points.move", "pos_order_id", string="Points Moves", readonly=True
+    )
+
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        fields_list = super()._load_pos_data_fields(config_id)
+        if not fields_list:
+            return fields_list
+        return fields_list + [
+            "chain_points_earned",
+            "chain_points_spent",
+            "chain_points_clawed",
+            "chain_points_balance",
+            "chain_points_processed",
+        ]
+
+    def _process_payment_lines(self, pos_order, order, pos_session, draft):
+        result = super()._process_payment_lines(pos_order, order, pos_session, draft)
+        if not draft:
+            order._chain_check_member_rewards()
+            order._chain_points_process()
+        return result
+
+    def action_pos_order_paid(self):
+        # Orders paid from the backend too; a no-op when the sync did it.
+        self._chain_points_process()
+        return super().action_pos_order_paid()
+
+    # ------------------------------------------------------------------------------------------
+    def _chain_check_member_rewards(self):
+        """Re-check on the server the member promotions the browser applied: the customer must
+        qualify (member, tier, member day, birthday month), and a tier discount must not exceed
+        the tier's percentage. Refunds follow their original order and are not re-checked."""
+        self.ensure_one()
+        lines = self.lines.filtered("reward_id")
+        if not lines or self.lines.refunded_orderline_id:
+            return
+        day = fields.Date.context_today(self, self.date_order)
+        for program, program_lines in lines.grouped(lambda line: line.reward_id.program_id).items():
+            if not program._chain_has_member_conditions():
+                continue
+            if not program._chain_member_eligible(self.partner_id, day):
+                raise UserError(
+                    _(
+                        "The promotion %(program)s does not apply to this customer today: remove "
+                        "it or select the right member.",
+                        program=program.name,
+                    )
+                )
+            tier = program.chain_tier_discount_id
+            if tier:
+                discount = -sum(program_lines.mapped("price_subtotal_incl"))
+                base = sum((self.lines - program_lines).mapped("price_subtotal_incl"))
+                allowed = base * tier.discount_percent / 100.0
+                if self.currency_id.compare_amounts(discount, allowed + 0.01 * len(program_lines)) > 0:
+                    raise UserError(
+                        _(
+                            "The discount of tier %(tier)s is %(percent)s%% at most: %(allowed)s "
+                            "on this order, not %(discount)s.",
+                            tier=tier.name,
+                            percent=f"{tier.discount_percent:g}",
+                            allowed=self.currency_id.format(allowed),
+                            discount=self.currency_id.format(discount),
+                        )
+                    )
+
+    def _chain_points_process(self):
+        for order in self:
+            if not order.chain_points_processed:
+                order._chain_points_apply()
+
+    def _chain_points_apply(self):
+        self.ensure_one()
+        points_payments = self.payment_ids.filtered(lambda p: p.payment_method_id.chain_points)
+        reward_lines = self.lines.filtered("chain_points_reward_id")
+        partner = self.partner_id
+        store = self.config_id.chain_store_id
+        if not (partner and partner.is_member and store):
+            if points_payments or reward_lines:
+                raise UserError(
+                    _("Select the member first: points belong to a member of the chain.")
+                    if store
+                    else _("This point of sale belongs to no chain store: points cannot be used here.")
+                )
+            return
+        program = self.env["chain.points.program"]._get_program()
+        if not program:
+            if points_payments or reward_lines:
+                raise UserError(_("Points are switched off: there is no active points program."))
+            return
+        partner = partner.with_env(self.env)
+        key = f"pos:{self.uuid or self.id}"
+        refunded = self.lines.refunded_orderline_id.order_id
+        spent = self._chain_points_pay(program, partner, store, key, points_payments, refunded)
+        spent += self._chain_points_exchange_rewards(partner, store, key, reward_lines)
+        clawed = self._chain_points_clawback(partner, store, key, refunded) if refunded else 0
+        earned = self._chain_points_earn(program, partner, store, key) if not refunded else 0
+        self.write(
+            {
+                "chain_points_earned": earned,
+                "chain_points_spent": spent,
+                "chain_points_clawed": clawed,
+                "chain_points_balance": partner.points_balance,
+                "chain_points_processed": True,
+            }
+        )
+
+    def _chain_points_pay(self, program, partner, store, key, payments, refunded):
+        """Pay the points tender lines (positive) and give back the points of a refund's
+        negative points lines. Returns the net points spent."""
+        if not payments:
+            return 0
+        paid = sum(p.amount for p in payments if p.amount > 0)
+        if paid:
+            program._check_redemption(partner, paid, self.amount_total, check_balance=False)
+        spent = 0
+        for payment in payments:
+            payment_key = f"{key}:points:{payment.uuid or payment.id}"
+            points = program._points_for_amount(abs(payment.amount))
+            if payment.amount > 0:
+                partner.chain_points_spend(
+                    points, store=store, key=payment_key, pos_order=self, pos_payment=payment,
+                    amount=payment.amount,
+                )
+                spent += points
+            elif payment.amount < 0:
+                origins = self._chain_points_refunded_spends(refunded)
+                if not origins:
+                    raise UserError(
+                        _("Points can be given back only for a refunded order that was paid with points.")
+                    )
+                origins[:1].partner_id.with_env(self.env).chain_points_return(
+                    points, store, payment_key, origins, pos_order=self, pos_payment=payment,
+                    amount=payment.amount,
+                )
+                spent -= points
+        return spent
+
+    def _chain_points_refunded_spends(self, refunded):
+        if not refunded:
+            return self.env["chain.points.move"]
+        return self.env["chain.points.move"].sudo().search(
+            [("pos_order_id", "in", refunded.ids), ("kind", "=", "spend")]
+        )
+
+    def _chain_points_exchange_rewards(self, partner, store, key, lines):
+        """Gift products exchanged for points at the till: one exchange per reward line."""
+        spent = 0
+        for line in lines:
+            if line.qty <= 0:
+                raise UserError(_("A gift exchanged for points cannot be refunded at the till."))
+            move = partner.chain_points_exchange(
+                line.chain_points_reward_id,
+                store=store,
+                qty=int(line.qty),
+                key=f"{key}:reward:{line.uuid or line.id}",
+                pos_order=self,
+            )
+            spent += -move.points
+        return spent
+
+    def _chain_points_clawback(self, partner, store, key, refunded):
+        """Take back the points the refunded order earned, in proportion to the refunded
+        amount (cumulated over its partial refunds; a full refund takes back everything)."""
+        Move = self.env["chain.points.move"].sudo()
+        earns = Move.search([("pos_order_id", "in", refunded.ids), ("kind", "=", "earn")])
+        earned = sum(earns.mapped("points"))
+        original = sum(refunded.mapped("amount_total"))
+        refund_amount = -self.amount_total
+        if not earned or original <= 0 or refund_amount <= 0:
+            return 0
+        prior = Move.search([("origin_id", "in", earns.ids), ("kind", "=", "clawback")])
+        prior_points = sum(-move.points + move.unrecovered for move in prior)
+        ratio = min((sum(prior.mapped("amount")) + refund_amount) / original, 1.0)
+        target = int(round(earned * ratio + 1e-9))
+        points = target - prior_points
+        if points <= 0:
+            return 0
+        member = earns[:1].partner_id.with_env(self.env)
+        move = member.chain_points_clawback(
+            points, store, f"{key}:clawback", earns, pos_order=self, amount=refund_amount
+        )
+        return -move.points
+
+    def _chain_points_earn(self, program, partner, store, key):
+        """What the paid order earns, and the member's first-order bonus."""
+        points, details = program._points_for_order(self)
+        earned = 0
+        if points:
+            earned += partner.chain_points_earn(
+                points, store=store, rule="purchase", key=f"{key}:earn", pos_order=self, details=details
+            ).points
+        if (
+            program.first_order_bonus > 0
+            and not partner.member_last_purchase_date
+            and self.amount_total >= program.first_order_threshold
+        ):
+            earned += partner.chain_points_earn(
+                program.first_order_bonus,
+                store=store,
+                rule="first_order",
+                key=f"first_order:{partner.id}",
+                pos_order=self,
+            ).points
+        return earned

@@ -1,0 +1,656 @@
+import logging
+import uuid
+from datetime import date as Date
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+_logger = logging.getLogger(__name__)
+
+# Who may do what with points (any of the groups; HQ managers may do everything).
+POINTS_RIGHTS = {
+    "earn": ("chain_member.group_chain_cashier", "chain_member.group_chain_partner_merchant"),
+    "spend": ("chain_member.group_chain_cashier", "chain_member.group_chain_partner_merchant"),
+    "refund": ("chain_member.group_chain_cashier", "chain_member.group_chain_partner_merchant"),
+    "exchange": ("chain_member.group_chain_cashier",),
+    "adjust": ("chain_member.group_chain_store_manager",),
+    "approve": ("chain_member.group_chain_hq_manager",),
+}
+# Below this many points the till's low-balance alert stays quiet (per stored value).
+LOW_WALLET_ALERT = 20.0
+
+
+class ResPartner(models.Model):
+    """The points service of a member: the one door for points.
+
+    The backend, the POS order sync, the portal, imports and tests all go through the
+    ``chain_points_*`` methods below (see the README); views and controllers never write ledger
+    lines themselves.
+    """
+
+    _inherit = "res.partner"
+
+    points_balance = fields.Integer(
+        string="Points",
+        compute="_compute_points_balance",
+        search="_search_points_balance",
+        help="The member's points, in every store of the chain: the sum of their points ledger.",
+    )
+    points_value = fields.Monetary(
+        string="Points Value",
+        compute="_compute_points_balance",
+        currency_field="member_currency_id",
+        help="What the points pay at the till.",
+    )
+    points_move_ids = fields.One2many("chain.points.move", "partner_id", readonly=True)
+    points_lot_ids = fields.One2many("chain.points.lot", "partner_id", readonly=True)
+    chain_birthday_month_now = fields.Integer(
+        string="Birthday Month This Year",
+        compute="_compute_chain_birthday_month_now",
+        help="The solar month of this year's birthday (a lunar birthday converted).",
+    )
+
+    def init(self):
+        super().init()
+        # The till's prefix search (see _chain_prefix_search): index range scans only.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS res_partner_chain_member_mobile_prefix
+                ON res_partner (mobile text_pattern_ops) WHERE is_member AND active;
+            CREATE INDEX IF NOT EXISTS res_partner_chain_member_code_prefix
+                ON res_partner (member_code text_pattern_ops) WHERE member_code IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS res_partner_chain_member_name_prefix
+                ON res_partner (lower(name) text_pattern_ops) WHERE is_member AND active;
+            """
+        )
+
+    @api.depends_context("uid")
+    def _compute_chain_birthday_month_now(self):
+        year = fields.Date.context_today(self).year
+        for partner in self:
+            birthday = partner._chain_points_birthday_in(year) if partner.is_member else False
+            partner.chain_birthday_month_now = birthday.month if birthday else 0
+
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        return super()._load_pos_data_fields(config_id) + [
+            "is_member",
+            "member_code",
+            "member_tier_id",
+            "points_balance",
+            "chain_birthday_month_now",
+        ]
+
+    def _compute_points_balance(self):
+        balances = self.env["chain.points.account"].sudo()._balance_of(self.ids)
+        program = self.env["chain.points.program"]._get_program()
+        for partner in self:
+            partner.points_balance = balances.get(partner.id, 0)
+            partner.points_value = (
+                program._value_of(partner.points_balance) if program else 0.0
+            )
+
+    def _search_points_balance(self, operator, value):
+        if operator not in ("=", "!=", "<", "<=", ">", ">="):
+            raise UserError(_("Unsupported search on the points balance."))
+        self.env.cr.execute(
+            f"SELECT partner_id FROM chain_points_account WHERE balance {operator} %s",  # noqa: S608
+            (value or 0,),
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        value = value or 0
+        zero_matches = {
+            "=": value == 0, "!=": value != 0, "<": 0 < value, "<=": 0 <= value,
+            ">": 0 > value, ">=": 0 >= value,
+        }[operator]
+        if zero_matches:
+            self.env.cr.execute("SELECT partner_id FROM chain_points_account WHERE balance <> 0")
+            nonzero = [row[0] for row in self.env.cr.fetchall()]
+            return ["|", ("id", "in", ids), ("id", "not in", nonzero)]
+        return [("id", "in", ids)]
+
+    # ------------------------------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------------------------------
+    def action_chain_points_moves(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("chain_loyalty.chain_points_move_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"search_default_partner_id": self.id}
+        return action
+
+    def action_chain_points_adjust(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "chain.points.adjustment",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
+
+    # ------------------------------------------------------------------------------------------
+    # The service
+    # ------------------------------------------------------------------------------------------
+    def chain_points_earn(
+        self, points, store=None, rule="purchase", key=None, pos_order=None, reason=None, details=None,
+        expiry=None,
+    ):
+        """Credit ``points`` earned through ``rule`` in a new lot, expiring by the program (or on
+        ``expiry``; False: never). Returns the move; an empty recordset when there is nothing to
+        earn."""
+        self.ensure_one()
+        store = self._chain_points_prepare("earn", store)
+        if points <= 0:
+            return self.env["chain.points.move"]
+        Move = self.env["chain.points.move"].sudo()
+        move = Move._post_credit(
+            self,
+            store,
+            "earn",
+            int(points),
+            key or self._chain_points_new_key(rule),
+            rule=rule,
+            values={
+                "pos_order_id": pos_order.id if pos_order else False,
+                "reason": reason or False,
+                "details": details or False,
+            },
+            expiry=expiry,
+        )
+        self._chain_points_event("points_earned", move, store)
+        return move
+
+    def chain_points_spend(self, points, store=None, key=None, pos_order=None, pos_payment=None, amount=0.0):
+        """Pay with ``points`` at the till (the lots expiring first first). Refuses with a
+        UserError when the balance is short."""
+        self.ensure_one()
+        store = self._chain_points_prepare("spend", store)
+        move = self.env["chain.points.move"].sudo()._post_debit(
+            self,
+            store,
+            "spend",
+            int(points),
+            key or self._chain_points_new_key("spend"),
+            values={
+                "pos_order_id": pos_order.id if pos_order else False,
+                "pos_payment_id": pos_payment.id if pos_payment else False,
+                "amount": amount,
+            },
+        )
+        self._chain_points_event("points_redeemed", move, store)
+        return move
+
+    def chain_points_exchange(self, reward, store=None, qty=1, key=None, pos_order=None):
+        """Exchange points for ``reward`` of the rewards catalogue (``qty`` times). A coupon
+        reward issues an Odoo coupon (loyalty.card) to the member; a gift product reward is
+        handed over at the till (its zero-priced order line carries the reward). Returns the
+        move (its ``details`` name the coupon codes)."""
+        self.ensure_one()
+        store = self._chain_points_prepare("exchange", store)
+        reward = reward.sudo()
+        reward._check_available(self, store, qty)
+        key = key or self._chain_points_new_key("exchange")
+        Move = self.env["chain.points.move"].sudo()
+        existing = Move._replayed(key, self, "exchange")
+        if existing:
+            return existing
+        coupons = reward._issue_coupons(self, qty)
+        move = Move._post_debit(
+            self,
+            store,
+            "exchange",
+            reward.points_cost * qty,
+            key,
+            values={
+                "reward_id": reward.id,
+                "pos_order_id": pos_order.id if pos_order else False,
+                "amount": reward.value * qty,
+                "details": {"qty": qty, "coupons": coupons.mapped("code")} if coupons else {"qty": qty},
+            },
+        )
+        self._chain_points_event("points_redeemed", move, store)
+        return move
+
+    def chain_points_clawback(self, points, store, key, origins, pos_order=None, amount=0.0):
+        """A refund takes back ``points`` the refunded sale earned (the moves ``origins``): from
+        the sale's own lots first, then from the lots expiring first; what the member already
+        spent is recorded as ``unrecovered`` (the balance never goes negative)."""
+        self.ensure_one()
+        store = self._chain_points_prepare("refund", store)
+        lots = self.env["chain.points.lot"].sudo().search([("move_id", "in", origins.ids)])
+        return self.env["chain.points.move"].sudo()._post_debit(
+            self,
+            store,
+            "clawback",
+            int(points),
+            key,
+            values={
+                "origin_id": origins[:1].id,
+                "pos_order_id": pos_order.id if pos_order else False,
+                "amount": amount,
+            },
+            partial=True,
+            first_lots=lots.ids,
+        )
+
+    def chain_points_return(self, points, store, key, origins, pos_order=None, pos_payment=None, amount=0.0):
+        """A refund gives back ``points`` the refunded sale paid with (the moves ``origins``),
+        into the lots they came from."""
+        self.ensure_one()
+        store = self._chain_points_prepare("refund", store)
+        return self.env["chain.points.move"].sudo()._post_return(
+            self,
+            store,
+            int(points),
+            key,
+            origins,
+            values={
+                "pos_order_id": pos_order.id if pos_order else False,
+                "pos_payment_id": pos_payment.id if pos_payment else False,
+                "amount": amount,
+            },
+        )
+
+    def chain_points_adjust(self, points, reason, store=None):
+        """Request a manual adjustment of ``points`` (positive or negative) with a reason. It is
+        applied at once up to the program's approval threshold (or by a headquarters manager);
+        above it, it waits for a headquarters manager's approval. Returns the adjustment."""
+        self.ensure_one()
+        store = self._chain_points_prepare("adjust", store)
+        adjustment = self.env["chain.points.adjustment"].sudo().create(
+            {"partner_id": self.id, "points": points, "reason": reason, "store_id": store.id}
+        )
+        adjustment.with_env(self.env).action_submit()
+        return adjustment
+
+    def chain_points_checkin(self, store=None):
+        """The member's daily check-in on the portal: the program's check-in points, once a day.
+        Returns the move (an existing one when the member already checked in today)."""
+        self.ensure_one()
+        if not self.env.su and self.env.user.partner_id != self:
+            raise AccessError(_("Members check in for themselves."))
+        program = self.env["chain.points.program"]._get_program()
+        if not self.is_member or not program or program.checkin_points <= 0:
+            raise UserError(_("There are no check-in points to earn."))
+        store = store or self.home_store_id or self.env["chain.store"].sudo().get_headquarters()
+        today = fields.Date.context_today(self)
+        return self.sudo().chain_points_earn(
+            program.checkin_points,
+            store=store,
+            rule="checkin",
+            key=f"checkin:{self.id}:{today}",
+        )
+
+    @api.model
+    def chain_points_expire(self, today=None, batch_size=1000):
+        """Expire the points of every lot past its expiry date (the nightly job), in batches
+        committed one by one. Returns the number of members whose points expired."""
+        today = today or fields.Date.context_today(self)
+        Move = self.env["chain.points.move"].sudo()
+        done = 0
+        while True:
+            self.env.flush_all()
+            count = Move._expire_due(today, batch_size)
+            self.env.invalidate_all()
+            done += count
+            self._chain_commit_batch()
+            if count < batch_size:
+                return done
+
+    @api.model
+    def chain_points_remind_expiring(self, today=None):
+        """Tell the members whose points expire in ``expiry_reminder_days`` days (the nightly
+        job; the SMS addon turns the events into messages)."""
+        program = self.env["chain.points.program"]._get_program()
+        if not program or not program.expiry_reminder_days:
+            return 0
+        today = today or fields.Date.context_today(self)
+        day = today + relativedelta(days=program.expiry_reminder_days)
+        self.env.cr.execute(
+            """SELECT partner_id, SUM(remaining) FROM chain_points_lot
+                WHERE expiry_date = %s AND remaining > 0 GROUP BY partner_id""",
+            (day,),
+        )
+        rows = self.env.cr.fetchall()
+        for partner_id, points in rows:
+            partner = self.sudo().browse(partner_id)
+            partner._chain_member_event(
+                "points_expiring",
+                {
+                    "member_name": partner.name,
+                    "points": points,
+                    "date": fields.Date.to_string(day),
+                    "balance": partner.points_balance,
+                },
+                store=partner.home_store_id,
+            )
+        return len(rows)
+
+    @api.model
+    def _cron_chain_points_nightly(self):
+        expired = self.chain_points_expire()
+        reminded = self.chain_points_remind_expiring()
+        _logger.info("Points: %s members' points expired, %s members reminded", expired, reminded)
+
+    # ------------------------------------------------------------------------------------------
+    # Statement and projection (portal, backend)
+    # ------------------------------------------------------------------------------------------
+    def chain_points_statement(self, limit=50):
+        """The member's points statement: balance, its value, the points expiring soonest, the
+        last moves, and the projection at the member's pace to the end of the year."""
+        self.ensure_one()
+        partner = self.sudo()
+        program = self.env["chain.points.program"]._get_program()
+        today = fields.Date.context_today(self)
+        moves = self.env["chain.points.move"].sudo().search(
+            [("partner_id", "=", partner.id)], limit=limit
+        )
+        lots = self.env["chain.points.lot"].sudo().search(
+            [("partner_id", "=", partner.id), ("remaining", ">", 0)], order="expiry_date, id"
+        )
+        expiring = [lot for lot in lots if lot.expiry_date][:3]
+        return {
+            "balance": partner.points_balance,
+            "value": partner.points_value,
+            "currency": program.currency_id if program else self.env.company.currency_id,
+            "moves": moves,
+            "expiring": expiring,
+            "projection": partner._chain_points_projection(today),
+            "checked_in_today": bool(
+                self.env["chain.points.move"].sudo()._find_by_key(f"checkin:{partner.id}:{today}")
+            ),
+            "checkin_points": program.checkin_points if program else 0,
+        }
+
+    def _chain_points_projection(self, today):
+        """"At your pace": the points earned over the last 12 months (or since joining), per
+        day, carried to the end of the year, less what expires before then. Returns
+        {points, value, date, daily} (points at year end and their value)."""
+        self.ensure_one()
+        program = self.env["chain.points.program"]._get_program()
+        since = max(today - relativedelta(years=1), self.member_since or today - relativedelta(years=1))
+        self.env.cr.execute(
+            """SELECT COALESCE(SUM(points), 0) FROM chain_points_move
+                WHERE partner_id = %s AND kind = 'earn' AND date >= %s""",
+            (self.id, since),
+        )
+        earned = self.env.cr.fetchone()[0]
+        days = max((today - since).days, 30)
+        daily = earned / days
+        year_end = Date(today.year, 12, 31)
+        self.env.cr.execute(
+            """SELECT COALESCE(SUM(remaining), 0) FROM chain_points_lot
+                WHERE partner_id = %s AND remaining > 0 AND expiry_date < %s""",
+            (self.id, year_end),
+        )
+        expiring = self.env.cr.fetchone()[0]
+        points = max(int(self.points_balance + daily * (year_end - today).days - expiring), 0)
+        return {
+            "points": points,
+            "value": program._value_of(points) if program else 0.0,
+            "date": year_end,
+            "daily": round(daily, 2),
+        }
+
+    def _chain_portal_balances(self):
+        balances = super()._chain_portal_balances()
+        balances.append(
+            {"key": "points", "label": _("Points"), "value": str(self.sudo().points_balance)}
+        )
+        return balances
+
+    # ------------------------------------------------------------------------------------------
+    # At the till
+    # ------------------------------------------------------------------------------------------
+    def _chain_till_summary(self, card):
+        summary = super()._chain_till_summary(card)
+        program = self.env["chain.points.program"]._get_program()
+        balance = self.sudo().points_balance
+        summary.update(
+            points_balance=balance,
+            points_value=program._value_of(balance) if program else 0.0,
+            point_value=program.point_value if program else 0.0,
+            redeem_min_points=program.redeem_min_points if program else 0,
+            redeem_max_points=program.redeem_max_points if program else 0,
+            redeem_max_percent=program.redeem_max_percent if program else 0.0,
+            birthday_month=self._chain_points_is_birthday(fields.Date.context_today(self), "month"),
+            alerts=self._chain_till_alerts(card, summary),
+        )
+        return summary
+
+    def _chain_till_alerts(self, card, summary):
+        alerts = []
+        if card and card.state in ("lost", "expired", "cancelled", "replaced"):
+            alerts.append(_("Card %(number)s is %(state)s.", number=card.number, state=card.state))
+        elif card and card.expiry_date and card.expiry_date < fields.Date.context_today(self) + relativedelta(days=30):
+            alerts.append(_("The card expires on %(date)s.", date=fields.Date.to_string(card.expiry_date)))
+        wallet = summary.get("wallet_balance")
+        if wallet is not None and 0 < wallet < LOW_WALLET_ALERT:
+            alerts.append(_("Low stored value."))
+        return alerts
+
+    @api.model
+    def chain_pos_member_summary(self, partner_id, config_id=False):
+        """The till's member panel for ``partner_id`` (empty dict for a non-member)."""
+        partner = self.browse(partner_id).exists()
+        if not partner or not partner.is_member:
+            return {}
+        return partner._chain_till_summary(partner.member_card_id)
+
+    @api.model
+    def chain_pos_search(self, query, config_id=False, limit=20):
+        """The till's member search as the cashier types: the exact match (card number, portal
+        QR, member code or mobile) first, then members whose mobile, member code or name starts
+        with ``query``, through indexed prefix lookups only (never a scan of all partners).
+        Returns {"exact_id", "ids", "res.partner": [POS fields of the partners]}."""
+        query = (query or "").strip()
+        result = {"exact_id": False, "ids": [], "res.partner": []}
+        if len(query) < 2:
+            return result
+        exact = self.chain_lookup_member(query)
+        ids = []
+        if exact.get("partner_id") and not exact.get("error"):
+            result["exact_id"] = exact["partner_id"]
+            ids.append(exact["partner_id"])
+        ids += [pid for pid in self._chain_prefix_search(query, limit) if pid not in ids]
+        partners = self.browse(ids[:limit])
+        fields_list = self._load_pos_data_fields(config_id)
+        result["ids"] = partners.ids
+        result["res.partner"] = partners.read(fields_list, load=False)
+        return result
+
+    @api.model
+    def _chain_prefix_search(self, query, limit):
+        """Ids of members whose mobile (national number), member code or name starts with
+        ``query``: three index range scans (see init) joined by UNION."""
+        digits = query.replace(" ", "").replace("-", "")
+        country = self.env.company.chain_phone_country_id or self.env.ref("base.cn")
+        like = self._chain_like_prefix
+        branches, params = [], []
+        if digits.lstrip("+").isdigit():
+            prefix = digits if digits.startswith("+") else f"+{country.phone_code}{digits}"
+            branches.append("(SELECT id FROM res_partner WHERE is_member AND active AND mobile LIKE %s ORDER BY mobile LIMIT %s)")
+            params += [like(prefix), limit]
+        if query[:1].upper() == "M" and query[1:].isdigit():
+            branches.append("(SELECT id FROM res_partner WHERE member_code LIKE %s ORDER BY member_code LIMIT %s)")
+            params += [like(query.upper()), limit]
+        if not digits.isdigit():
+            branches.append(
+                "(SELECT id FROM res_partner WHERE is_member AND active AND lower(name) LIKE %s "
+                "ORDER BY lower(name) LIMIT %s)"
+            )
+            params += [like(query.lower()), limit]
+        if not branches:
+            return []
+        self.env.cr.execute(" UNION ALL ".join(branches), params)  # noqa: S608
+        seen, ids = set(), []
+        for (pid,) in self.env.cr.fetchall():
+            if pid not in seen:
+                seen.add(pid)
+                ids.append(pid)
+        return ids[:limit]
+
+    @staticmethod
+    def _chain_like_prefix(text):
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+    @api.model
+    def chain_pos_register(self, vals, config_id):
+        """Quick registration at the till (name and mobile): returns the POS fields of the new
+        member and its till summary."""
+        config = self.env["pos.config"].browse(config_id)
+        store = config.chain_store_id
+        if not store:
+            raise UserError(_("This point of sale belongs to no chain store."))
+        values = {key: vals.get(key) for key in ("name", "mobile") if vals.get(key)}
+        partner = self.chain_register_member(values, channel="pos", store=store)
+        return {
+            "res.partner": partner.read(self._load_pos_data_fields(config_id), load=False),
+            "summary": partner._chain_till_summary(partner.member_card_id),
+        }
+
+    @api.model
+    def chain_points_authorize(self, partner_id, amount, order_total, config_id, card_number=False):
+        """Called by the till before it accepts points as a tender: check the member, the card
+        and the program's limits for paying ``amount`` of an order of ``order_total``. Returns
+        {"ok": True, "points", "balance"} or {"ok": False, "message"}. The authoritative debit
+        happens in the order sync."""
+        partner = self.browse(partner_id).exists()
+        store = self.env["pos.config"].browse(config_id).chain_store_id
+        try:
+            if not partner or not partner.is_member:
+                raise UserError(_("Select the member first: points belong to a member."))
+            if not store:
+                raise UserError(_("This point of sale belongs to no chain store."))
+            partner._chain_points_check_right("spend", store.sudo())
+            partner._chain_check_card_usable(card_number)
+            program = self.env["chain.points.program"]._get_program()
+            points = program._check_redemption(partner, amount, order_total)
+        except (UserError, AccessError) as error:
+            return {"ok": False, "message": str(error.args[0] if error.args else error)}
+        return {"ok": True, "points": points, "balance": partner.sudo().points_balance}
+
+    # ------------------------------------------------------------------------------------------
+    # Hooks of chain_member
+    # ------------------------------------------------------------------------------------------
+    def _chain_tier_points(self):
+        """Tiers that qualify on points count the member's balance."""
+        return self.sudo().points_balance
+
+    def _chain_award_topup_points(self, points, transaction):
+        """A stored-value top-up earned bonus points: credit a lot (once per top-up)."""
+        result = super()._chain_award_topup_points(points, transaction)
+        if points and points > 0:
+            self.sudo().chain_points_earn(
+                int(points),
+                store=transaction.store_id,
+                rule="topup",
+                key=f"topup:{transaction.id}",
+                pos_order=transaction.pos_order_id or None,
+            )
+            return True
+        return result
+
+    def _chain_member_event(self, event, values=None, store=None):
+        result = super()._chain_member_event(event, values, store)
+        if event == "registration":
+            self._chain_points_registration_bonus(store)
+        return result
+
+    def _chain_points_registration_bonus(self, store):
+        program = self.env["chain.points.program"]._get_program()
+        if not program or program.registration_bonus <= 0:
+            return
+        for partner in self.filtered("is_member"):
+            partner.sudo().chain_points_earn(
+                program.registration_bonus,
+                store=store or partner.home_store_id or self.env["chain.store"].sudo().get_headquarters(),
+                rule="registration",
+                key=f"registration:{partner.id}",
+            )
+
+    # ------------------------------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------------------------------
+    def _chain_points_is_birthday(self, day, scope="day"):
+        """Whether ``day`` is the member's birthday (``scope`` "day") or in the month of it
+        ("month"), in the member's calendar. A lunar birthday on a day the lunar month of that
+        year does not have (30th) falls on its last day; a leap-month birthday in a year
+        without that leap month falls in the ordinary month."""
+        self.ensure_one()
+        birthday = self._chain_points_birthday_in(day.year)
+        if not birthday:
+            return False
+        if scope == "month":
+            return (birthday.year, birthday.month) == (day.year, day.month)
+        return birthday == day
+
+    def _chain_points_birthday_in(self, year):
+        self.ensure_one()
+        if self.birthday_calendar == "lunar" and self.birthday_lunar_month:
+            from borax.calendars.lunardate import InvalidLunarDateError, LunarDate
+
+            month, day = self.birthday_lunar_month, self.birthday_lunar_day or 1
+            for leap, lunar_day in ((int(self.birthday_lunar_leap), day), (0, day), (0, min(day, 29))):
+                try:
+                    return LunarDate(year, month, lunar_day, leap).to_solar_date()
+                except (InvalidLunarDateError, ValueError):
+                    continue
+            return False
+        if not self.birthday:
+            return False
+        try:
+            return self.birthday.replace(year=year)
+        except ValueError:  # 29 February in a common year
+            return Date(year, 2, 28)
+
+    def _chain_points_prepare(self, operation, store):
+        store = store or self.env.user._chain_default_store()
+        if not store:
+            raise UserError(_("Say in which store the points operation happens."))
+        store = store.sudo()
+        self._chain_points_check_right(operation, store)
+        if not self.is_member:
+            raise UserError(_("%(name)s is not a member: points are for members.", name=self.display_name))
+        return store
+
+    def _chain_points_check_right(self, operation, store):
+        if self.env.su:
+            return True
+        user = self.env.user
+        if user.has_group("chain_member.group_chain_hq_manager"):
+            return True
+        if not any(user.has_group(group) for group in POINTS_RIGHTS[operation]):
+            raise AccessError(
+                {
+                    "adjust": _("Only a store manager can adjust points."),
+                    "approve": _("Only a headquarters manager can approve a points adjustment."),
+                }.get(operation, _("You are not allowed to operate points."))
+            )
+        if store not in user.sudo().chain_store_ids:
+            raise AccessError(
+                _("You do not work in %(store)s: ask a colleague of that store.", store=store.display_name)
+            )
+        return True
+
+    @staticmethod
+    def _chain_points_new_key(prefix):
+        return f"{prefix}:{uuid.uuid4()}"
+
+    def _chain_points_event(self, event, move, store):
+        if not move:
+            return
+        self._chain_member_event(
+            event,
+            values={
+                "member_name": self.name,
+                "points": abs(move.points),
+                "balance": move.balance_after,
+                "store": store.name,
+                "date": fields.Date.to_string(fields.Date.context_today(self)),
+            },
+            store=store,
+        )

@@ -1,0 +1,67 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import LoyaltyCase
+
+
+@tagged("post_install", "-at_install")
+class TestPointsStatement(LoyaltyCase):
+    def test_statement_shows_balance_value_and_soonest_expiry(self):
+        today = fields.Date.context_today(self.member)
+        self.earn(1000, expiry=today + relativedelta(days=10))
+        self.earn(500)
+        statement = self.member.chain_points_statement()
+        self.assertEqual((statement["balance"], statement["value"]), (1500, 15.0))
+        self.assertEqual([lot.remaining for lot in statement["expiring"]], [1000, 500])
+        self.assertEqual(len(statement["moves"]), 2)
+
+    def test_projection_at_the_members_pace(self):
+        today = fields.Date.context_today(self.member)
+        self.member.member_since = today - relativedelta(days=100)
+        self.cr.execute(
+            "UPDATE chain_points_program SET expiry_mode = 'none' WHERE id = %s", [self.program.id]
+        )
+        self.program.invalidate_recordset()
+        self.earn(1000)
+        projection = self.member._chain_points_projection(today)
+        days_left = (today.replace(month=12, day=31) - today).days
+        self.assertEqual(projection["daily"], 10.0)
+        self.assertEqual(projection["points"], 1000 + 10 * days_left)
+        self.assertEqual(projection["value"], round((1000 + 10 * days_left) * 0.01, 2))
+
+    def test_outstanding_points_are_valued_for_the_liability_report(self):
+        self.earn(1200, store=self.store_a)
+        self.earn(300, store=self.store_b)
+        rows = self.env["chain.points.liability.report"].search([("partner_id", "=", self.member.id)])
+        self.assertEqual(sum(rows.mapped("remaining")), 1500)
+        self.assertEqual(sum(rows.mapped("value")), 15.0)
+
+    def test_till_summary_carries_points_and_alerts(self):
+        self.earn(250)
+        summary = self.env["res.partner"].with_user(self.cashier_a).chain_lookup_member(self.member.mobile)
+        self.assertEqual((summary["points_balance"], summary["points_value"]), (250, 2.5))
+        self.assertIn("alerts", summary)
+
+    def test_till_search_puts_the_exact_match_first(self):
+        other = self.env["res.partner"].create({"name": "Mei Prefix", "is_member": True, "mobile": "13800138999"})
+        Partner = self.env["res.partner"].with_user(self.cashier_a)
+        result = Partner.chain_pos_search(self.member.mobile, self.config_a.id)
+        self.assertEqual(result["exact_id"], self.member.id)
+        self.assertEqual(result["ids"][0], self.member.id)
+        prefix = Partner.chain_pos_search("1380013", self.config_a.id)
+        self.assertIn(other.id, prefix["ids"])
+        self.assertIn(self.member.id, prefix["ids"])
+        self.assertEqual({row["id"] for row in prefix["res.partner"]}, set(prefix["ids"]))
+        by_name = Partner.chain_pos_search("mei pre", self.config_a.id)
+        self.assertEqual(by_name["ids"], [other.id])
+
+    def test_till_quick_registration(self):
+        result = self.env["res.partner"].with_user(self.cashier_a).chain_pos_register(
+            {"name": "Quick Member", "mobile": "138 0013 8777"}, self.config_a.id
+        )
+        partner = self.env["res.partner"].browse(result["res.partner"][0]["id"])
+        self.assertTrue(partner.is_member)
+        self.assertEqual((partner.mobile, partner.home_store_id), ("+8613800138777", self.store_a))
+        self.assertEqual(result["summary"]["points_balance"], 0)

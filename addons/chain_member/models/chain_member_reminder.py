@@ -1,0 +1,600 @@
+import logging
+from datetime import datetime, time, timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools.lunar_birthday import lunar_birthday_table, solar_birthday_table
+from .chain_member_reminder_type import REMINDER_CODES
+
+_logger = logging.getLogger(__name__)
+
+REMINDER_STATES = [
+    ("new", "To Do"),
+    ("done", "Done"),
+    ("called", "Called"),
+    ("messaged", "Messaged"),
+    ("lapsed", "Lapsed"),
+]
+# Dormant and low-balance reminders look back this many days, so that a night the job did not
+# run is caught up the next night (birthdays and expiries look ahead, which catches up anyway).
+CATCH_UP_DAYS = 3
+# An open reminder lapses this many days after both its due date and the day it was raised.
+LAPSE_DAYS = 7
+EVENT_BATCH = 1000
+
+
+class ChainMemberReminder(models.Model):
+    """A reminder about one member on one date: a birthday, an expiry, a low balance...
+
+    The nightly job (:meth:`_cron_raise_reminders`) raises them set-based, one
+    ``INSERT .. SELECT .. ON CONFLICT DO NOTHING`` per type; the unique key
+    (type, member, due date) makes the job idempotent: a second run the same day raises nothing.
+    The staff of the member's home store work through them (called, messaged, done); each new
+    reminder is also a member event for the SMS addon, and the store managers get one activity
+    a day.
+    """
+
+    _name = "chain.member.reminder"
+    _description = "Member Reminder"
+    _order = "due_date, id"
+
+    type_id = fields.Many2one(
+        "chain.member.reminder.type",
+        string="Reminder",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+        index=True,
+    )
+    code = fields.Selection(REMINDER_CODES, string="Kind", required=True, readonly=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Member", required=True, readonly=True, ondelete="cascade", index=True
+    )
+    mobile = fields.Char(related="partner_id.mobile")
+    member_code = fields.Char(related="partner_id.member_code")
+    store_id = fields.Many2one(
+        "chain.store",
+        string="Home Store",
+        readonly=True,
+        index="btree_not_null",
+        help="The member's home store when the reminder was raised; its staff see it.",
+    )
+    due_date = fields.Date(
+        required=True,
+        readonly=True,
+        help="The date of the event: the birthday, the expiry, the day the member became "
+        "dormant or the balance went low.",
+    )
+    reminder_date = fields.Date(
+        string="Raised On", required=True, readonly=True, index=True, help="The day it was raised."
+    )
+    state = fields.Selection(
+        REMINDER_STATES, required=True, default="new", readonly=True, index=True
+    )
+    event_values = fields.Json(
+        readonly=True, help="The values of the member event (member_name, date, card_tail...)."
+    )
+    summary = fields.Char(compute="_compute_summary")
+    event_pending = fields.Boolean(
+        readonly=True, help="The member event of this reminder is still to be sent."
+    )
+    handled_uid = fields.Many2one("res.users", string="Handled By", readonly=True)
+    handled_date = fields.Datetime(string="Handled On", readonly=True)
+    is_my_store = fields.Boolean(
+        compute="_compute_is_my_store", search="_search_is_my_store", string="In My Stores"
+    )
+
+    _sql_constraints = [
+        (
+            "type_partner_due_unique",
+            "unique(type_id, partner_id, due_date)",
+            "A member has one reminder of a kind per date.",
+        ),
+    ]
+
+    def init(self):
+        """Indexes the nightly job reads through, on the tables it reads (members, cards)."""
+        cr = self.env.cr
+        cr.execute(
+            "CREATE INDEX IF NOT EXISTS chain_member_reminder_event_pending "
+            "ON chain_member_reminder (id) WHERE event_pending"
+        )
+        # solar birthdays by (month, day): an expression index
+        cr.execute(
+            "CREATE INDEX IF NOT EXISTS res_partner_chain_solar_birthday ON res_partner "
+            "((EXTRACT(MONTH FROM birthday)), (EXTRACT(DAY FROM birthday))) "
+            "WHERE is_member AND active AND birthday IS NOT NULL "
+            "AND COALESCE(birthday_calendar, 'solar') <> 'lunar'"
+        )
+        cr.execute(
+            "CREATE INDEX IF NOT EXISTS res_partner_chain_lunar_birthday ON res_partner "
+            "(birthday_lunar_month, birthday_lunar_day) "
+            "WHERE is_member AND active AND birthday_calendar = 'lunar'"
+        )
+        cr.execute(
+            "CREATE INDEX IF NOT EXISTS res_partner_chain_tier_expiry ON res_partner "
+            "(member_tier_expiry) WHERE is_member AND member_tier_expiry IS NOT NULL"
+        )
+        cr.execute(
+            "CREATE INDEX IF NOT EXISTS res_partner_chain_never_purchased ON res_partner "
+            "(member_since) WHERE is_member AND member_last_purchase_date IS NULL"
+        )
+        cr.execute(
+            "CREATE INDEX IF NOT EXISTS chain_member_card_active_expiry ON chain_member_card "
+            "(expiry_date) WHERE state = 'active' AND expiry_date IS NOT NULL"
+        )
+
+    @api.depends("code", "event_values")
+    def _compute_summary(self):
+        for reminder in self:
+            values = reminder.event_values or {}
+            date = values.get("date", "")
+            if reminder.code == "birthday":
+                summary = (
+                    _("Lunar birthday on %(date)s", date=date)
+                    if values.get("lunar")
+                    else _("Birthday on %(date)s", date=date)
+                )
+            elif reminder.code == "low_balance":
+                summary = _(
+                    "Balance %(balance)s, below %(amount)s",
+                    balance=values.get("balance"),
+                    amount=values.get("amount"),
+                )
+            elif reminder.code == "dormant":
+                summary = _(
+                    "No purchase since %(last)s", last=values.get("last_purchase") or _("ever")
+                )
+            elif reminder.code == "card_expiring":
+                summary = _(
+                    "Card ending %(tail)s expires on %(date)s",
+                    tail=values.get("card_tail", ""),
+                    date=date,
+                )
+            elif reminder.code == "tier_expiring":
+                summary = _("Tier %(tier)s ends on %(date)s", tier=values.get("tier"), date=date)
+            elif reminder.code == "count_card_expiring":
+                summary = _(
+                    "Count card with %(uses)s uses left expires on %(date)s",
+                    uses=values.get("balance"),
+                    date=date,
+                )
+            else:
+                summary = False
+            reminder.summary = summary
+
+    def _compute_is_my_store(self):
+        stores = self.env.user.chain_store_ids
+        for reminder in self:
+            reminder.is_my_store = reminder.store_id in stores
+
+    def _search_is_my_store(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on 'In My Stores'."))
+        positive = (operator == "=") == value
+        return [("store_id", "in" if positive else "not in", self.env.user.chain_store_ids.ids)]
+
+    @api.depends("type_id", "partner_id")
+    def _compute_display_name(self):
+        for reminder in self:
+            reminder.display_name = f"{reminder.type_id.name} - {reminder.partner_id.name}"
+
+    # ------------------------------------------------------------------------------------------
+    # Staff actions
+    # ------------------------------------------------------------------------------------------
+    def action_mark_done(self):
+        return self._mark("done")
+
+    def action_mark_called(self):
+        return self._mark("called")
+
+    def action_mark_messaged(self):
+        return self._mark("messaged")
+
+    def action_reopen(self):
+        self.write({"state": "new", "handled_uid": False, "handled_date": False})
+        return True
+
+    # ------------------------------------------------------------------------------------------
+    # The nightly job
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _cron_raise_reminders(self, today=None):
+        """Raise the reminders of every enabled type, set-based, then send the member events
+        and the store managers' activities. Idempotent; commits per type and per event batch
+        (except in tests). Returns ``{code: number of new reminders}``."""
+        today = today or self._reminder_today()
+        return self.sudo()._raise_all(today)
+
+    @api.model
+    def _raise_all(self, today):
+        self.env.flush_all()
+        raised = {}
+        for rtype in self.env["chain.member.reminder.type"].search([("enabled", "=", True)]):
+            count = self._raise_type(rtype, today)
+            rtype.write({"last_run_date": today, "last_raised_count": count})
+            raised[rtype.code] = count
+            _logger.info("Reminders %s: %s new for %s", rtype.code, count, today)
+            self._commit_batch()
+        self._lapse_stale(today)
+        self._send_member_events()
+        self._notify_store_managers(today)
+        self._commit_batch()
+        return raised
+
+    @api.model
+    def _raise_type(self, rtype, today):
+        """Insert the new reminders of ``rtype`` for ``today``; return how many."""
+        candidates = getattr(self, f"_candidates_{rtype.code}")(rtype, today)
+        if candidates is None:
+            return 0
+        stores = rtype.store_ids.ids
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO chain_member_reminder
+                    (type_id, code, partner_id, store_id, due_date, reminder_date, state,
+                     event_values, event_pending, create_uid, create_date, write_uid, write_date)
+                SELECT %(type_id)s, %(code)s, p.id, p.home_store_id, c.due_date, %(today)s,
+                       'new',
+                       jsonb_build_object('member_name', p.name, 'store', s.name,
+                                          'date', to_char(c.due_date, 'YYYY-MM-DD'))
+                       || c.event_values,
+                       %(notify)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
+                       now() AT TIME ZONE 'UTC'
+                  FROM (%(candidates)s) AS c
+                  JOIN res_partner p ON p.id = c.partner_id
+                  LEFT JOIN chain_store s ON s.id = p.home_store_id
+                 WHERE p.is_member AND p.active
+                   AND (%(all_stores)s OR p.home_store_id = ANY(%(store_ids)s))
+                ON CONFLICT (type_id, partner_id, due_date) DO NOTHING
+                """,
+                type_id=rtype.id,
+                code=rtype.code,
+                today=today,
+                notify=rtype.notify_member,
+                uid=self.env.uid,
+                candidates=candidates,
+                all_stores=not stores,
+                store_ids=stores or [0],
+            )
+        )
+        return self.env.cr.rowcount
+
+    # Each _candidates_<code> returns a query of (partner_id, due_date, event_values jsonb), or
+    # None when the data it reads does not exist in this database.
+
+    @api.model
+    def _candidates_birthday(self, rtype, today):
+        until = today + timedelta(days=rtype.lead_days)
+        solar = solar_birthday_table(today, until)
+        lunar = lunar_birthday_table(today, until)
+        return SQL(
+            """
+            SELECT p.id AS partner_id, w.due AS due_date, '{}'::jsonb AS event_values
+              FROM unnest(%(s_month)s::int[], %(s_day)s::int[], %(s_due)s::date[])
+                   AS w(month, day, due)
+              JOIN res_partner p ON EXTRACT(MONTH FROM p.birthday) = w.month
+                                AND EXTRACT(DAY FROM p.birthday) = w.day
+             WHERE p.is_member AND p.active AND p.birthday IS NOT NULL
+               AND COALESCE(p.birthday_calendar, 'solar') <> 'lunar'
+            UNION ALL
+            SELECT p.id, w.due, '{"lunar": true}'::jsonb
+              FROM unnest(%(l_month)s::int[], %(l_day)s::int[], %(l_leap)s::bool[],
+                          %(l_due)s::date[]) AS w(month, day, leap, due)
+              JOIN res_partner p ON p.birthday_lunar_month = w.month
+                                AND p.birthday_lunar_day = w.day
+                                AND COALESCE(p.birthday_lunar_leap, FALSE) = w.leap
+             WHERE p.is_member AND p.active AND p.birthday_calendar = 'lunar'
+            """,
+            s_month=[row[0] for row in solar],
+            s_day=[row[1] for row in solar],
+            s_due=[row[2] for row in solar],
+            l_month=[row[0] for row in lunar],
+            l_day=[row[1] for row in lunar],
+            l_leap=[row[2] for row in lunar],
+            l_due=[row[3] for row in lunar],
+        )
+
+    @api.model
+    def _candidates_dormant(self, rtype, today):
+        """Members who became dormant (``lead_days`` after their last purchase, or after they
+        joined when they never bought) in the last few days. Long-dormant members are not
+        raised when the type is first switched on: that is a campaign, not a reminder."""
+        first = today - timedelta(days=CATCH_UP_DAYS + rtype.lead_days)
+        last = today - timedelta(days=rtype.lead_days)
+        wallet = "chain.wallet.account" in self.env
+        balance = (
+            SQL(
+                "(SELECT COALESCE(SUM(a.principal + a.bonus), 0) FROM chain_wallet_account a "
+                "WHERE a.partner_id = p.id)"
+            )
+            if wallet
+            else SQL("NULL::numeric")
+        )
+        return SQL(
+            """
+            SELECT p.id AS partner_id,
+                   (p.member_last_purchase_date::date + %(days)s) AS due_date,
+                   jsonb_build_object('last_purchase',
+                                      to_char(p.member_last_purchase_date, 'YYYY-MM-DD'),
+                                      'balance', %(balance)s) AS event_values
+              FROM res_partner p
+             WHERE p.is_member AND p.active
+               AND p.member_last_purchase_date >= %(first)s
+               AND p.member_last_purchase_date < %(last)s
+            UNION ALL
+            SELECT p.id, p.member_since + %(days)s,
+                   jsonb_build_object('balance', %(balance)s)
+              FROM res_partner p
+             WHERE p.is_member AND p.active AND p.member_last_purchase_date IS NULL
+               AND p.member_since >= %(first_date)s AND p.member_since <= %(last_date)s
+            """,
+            days=rtype.lead_days,
+            balance=balance,
+            first=datetime.combine(first, time.min),
+            last=datetime.combine(last + timedelta(days=1), time.min),
+            first_date=first,
+            last_date=last,
+        )
+
+    @api.model
+    def _candidates_card_expiring(self, rtype, today):
+        return SQL(
+            """
+            SELECT c.partner_id, c.expiry_date AS due_date,
+                   jsonb_build_object('card_tail', right(c.number, 4)) AS event_values
+              FROM chain_member_card c
+             WHERE c.state = 'active' AND c.expiry_date IS NOT NULL
+               AND c.expiry_date BETWEEN %(today)s AND %(until)s
+            """,
+            today=today,
+            until=today + timedelta(days=rtype.lead_days),
+        )
+
+    @api.model
+    def _candidates_tier_expiring(self, rtype, today):
+        return SQL(
+            """
+            SELECT p.id AS partner_id, p.member_tier_expiry AS due_date,
+                   jsonb_build_object('tier', COALESCE(t.name ->> p.lang, t.name ->> 'en_US'))
+                       AS event_values
+              FROM res_partner p
+              JOIN chain_member_tier t ON t.id = p.member_tier_id
+             WHERE p.is_member AND p.member_tier_expiry IS NOT NULL
+               AND p.member_tier_expiry BETWEEN %(today)s AND %(until)s
+            """,
+            today=today,
+            until=today + timedelta(days=rtype.lead_days),
+        )
+
+    @api.model
+    def _candidates_count_card_expiring(self, rtype, today):
+        if "chain.count.card.package" not in self.env:
+            return None
+        return SQL(
+            """
+            SELECT k.partner_id, k.date_expiry AS due_date,
+                   jsonb_build_object('balance', SUM(k.uses_remaining),
+                                      'count_cards', COUNT(*)) AS event_values
+              FROM chain_count_card_package k
+             WHERE k.state = 'active' AND k.uses_remaining > 0
+               AND k.date_expiry BETWEEN %(today)s AND %(until)s
+             GROUP BY k.partner_id, k.date_expiry
+            """,
+            today=today,
+            until=today + timedelta(days=rtype.lead_days),
+        )
+
+    @api.model
+    def _candidates_low_balance(self, rtype, today):
+        """Accounts under the threshold whose last movement was in the last few days, unless
+        the member still has an open low-balance reminder. The due date is the day of that
+        movement, so one movement raises at most one reminder."""
+        if "chain.wallet.account" not in self.env:
+            return None
+        return SQL(
+            """
+            SELECT a.partner_id, (a.write_date::date) AS due_date,
+                   jsonb_build_object('balance', a.principal + a.bonus, 'amount', %(threshold)s,
+                                      'card_tail', right(c.number, 4)) AS event_values
+              FROM chain_wallet_account a
+              LEFT JOIN chain_member_card c
+                     ON c.partner_id = a.partner_id AND c.state = 'active'
+             WHERE a.currency_id = %(currency)s
+               AND a.principal + a.bonus < %(threshold)s
+               AND a.write_date >= %(since)s
+               AND NOT EXISTS (
+                   SELECT 1 FROM chain_member_reminder r
+                    WHERE r.type_id = %(type_id)s AND r.partner_id = a.partner_id
+                      AND r.state = 'new')
+            """,
+            threshold=rtype.threshold,
+            currency=rtype.currency_id.id,
+            since=datetime.combine(today - timedelta(days=CATCH_UP_DAYS), time.min),
+            type_id=rtype.id,
+        )
+
+    @api.model
+    def _lapse_stale(self, today):
+        """Open reminders nobody handled lapse a week after their date (one SQL update)."""
+        self.env.cr.execute(
+            """
+            UPDATE chain_member_reminder
+               SET state = 'lapsed', write_date = now() AT TIME ZONE 'UTC'
+             WHERE state = 'new' AND GREATEST(due_date, reminder_date) < %s
+            """,
+            [today - timedelta(days=LAPSE_DAYS)],
+        )
+        self.invalidate_model(["state"])
+
+    @api.model
+    def _send_member_events(self):
+        """Send the member event of every new reminder, in batches committed one by one; a
+        batch marks its rows sent in the same transaction, so an interrupted job resumes where
+        it stopped. A failing event is logged and skipped, never blocking the others. Rows are
+        read with SQL and the partners browsed with a shared prefetch: the hook is the cost."""
+        cr = self.env.cr
+        while True:
+            cr.execute(
+                """
+                SELECT r.id, r.partner_id, r.store_id, t.code, r.event_values
+                  FROM chain_member_reminder r
+                  JOIN chain_member_reminder_type t ON t.id = r.type_id
+                 WHERE r.event_pending
+                 ORDER BY r.id
+                 LIMIT %s
+                """,
+                [EVENT_BATCH],
+            )
+            rows = cr.fetchall()
+            if not rows:
+                return
+            try:
+                with cr.savepoint():
+                    self._send_events(rows)
+            except Exception:  # one bad row must not stop the chain's events
+                _logger.exception("Reminder events failed in a batch; sending one by one")
+                for row in rows:
+                    try:
+                        with cr.savepoint():
+                            self._send_events([row])
+                    except Exception:
+                        _logger.exception("Reminder %s: member event failed", row[0])
+            cr.execute(
+                "UPDATE chain_member_reminder SET event_pending = FALSE WHERE id IN %s",
+                [tuple(row[0] for row in rows)],
+            )
+            self._commit_batch()
+
+    @api.model
+    def _send_events(self, rows):
+        partner_ids = tuple({row[1] for row in rows})
+        store_ids = tuple({row[2] for row in rows if row[2]})
+        Partner = self.env["res.partner"]
+        Store = self.env["chain.store"]
+        for _id, partner_id, store_id, code, values in rows:
+            partner = Partner.browse(partner_id).with_prefetch(partner_ids)
+            store = Store.browse(store_id or ()).with_prefetch(store_ids)
+            partner._chain_member_event(f"reminder_{code}", dict(values or {}), store=store)
+
+    @api.model
+    def _notify_store_managers(self, today):
+        """One activity per store and manager per day, listing the store's reminders raised
+        today (updated, not duplicated, when the job runs again)."""
+        self.env.cr.execute(
+            """
+            SELECT r.store_id, r.type_id, COUNT(*)
+              FROM chain_member_reminder r
+              JOIN chain_member_reminder_type t ON t.id = r.type_id
+             WHERE r.reminder_date = %s AND r.store_id IS NOT NULL AND t.notify_manager
+             GROUP BY r.store_id, r.type_id
+            """,
+            [today],
+        )
+        counts = {}
+        for store_id, type_id, count in self.env.cr.fetchall():
+            counts.setdefault(store_id, {})[type_id] = count
+        if not counts:
+            return
+        Activity = self.env["mail.activity"]
+        activity_type = self.env.ref("chain_member.mail_activity_type_member_reminders")
+        existing = {
+            (activity.res_id, activity.user_id.id): activity
+            for activity in Activity.search(
+                [
+                    ("res_model", "=", "chain.store"),
+                    ("res_id", "in", list(counts)),
+                    ("activity_type_id", "=", activity_type.id),
+                    ("date_deadline", "=", today),
+                ]
+            )
+        }
+        model_id = self.env["ir.model"]._get_id("chain.store")
+        vals_list = []
+        for store in self.env["chain.store"].browse(list(counts)).filtered("manager_ids"):
+            for manager in store.manager_ids:
+                summary, note = self.with_context(lang=manager.lang)._store_activity_text(
+                    store, counts[store.id]
+                )
+                activity = existing.get((store.id, manager.id))
+                if activity and activity.summary != summary:
+                    activity.write({"summary": summary, "note": note})
+                elif not activity:
+                    vals_list.append(
+                        {
+                            "res_model_id": model_id,
+                            "res_id": store.id,
+                            "user_id": manager.id,
+                            "activity_type_id": activity_type.id,
+                            "summary": summary,
+                            "note": note,
+                            "date_deadline": today,
+                        }
+                    )
+        # one batched create (followers are subscribed per model and user); no e-mail: the
+        # activity shows in the managers' activity menu
+        Activity.with_context(mail_activity_quick_update=True).create(vals_list)
+
+    @api.model
+    def _store_activity_text(self, store, counts):
+        """Summary and note of a store's daily activity, in the context's language."""
+        types = self.env["chain.member.reminder.type"].browse(list(counts))
+        summary = _("Member reminders today: %(count)s", count=sum(counts.values()))
+        lines = Markup("").join(
+            Markup("<li>%s: %s</li>") % (rtype.name, counts[rtype.id]) for rtype in types
+        )
+        note = Markup(
+            "<p>%s</p><ul>%s</ul><p><a href='/odoo/action-chain_member."
+            "chain_member_reminder_action_today'>%s</a></p>"
+        ) % (
+            _("New member reminders for %(store)s:", store=store.display_name),
+            lines,
+            _("Open today's reminders"),
+        )
+        return summary, note
+
+    # ------------------------------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------------------------------
+    def _mark(self, state):
+        """Staff handled the reminder: set the state and leave a note on the member."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for reminder in self:
+            if reminder.state != "new":
+                raise UserError(
+                    _(
+                        "The reminder %(name)s is already %(state)s.",
+                        name=reminder.display_name,
+                        state=labels[reminder.state],
+                    )
+                )
+        self.write(
+            {"state": state, "handled_uid": self.env.uid, "handled_date": fields.Datetime.now()}
+        )
+        for reminder in self:
+            reminder.partner_id.message_post(
+                body=_(
+                    "%(reminder)s (%(summary)s): %(state)s.",
+                    reminder=reminder.type_id.name,
+                    summary=reminder.summary,
+                    state=labels[state],
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    @api.model
+    def _reminder_today(self):
+        """Today in the chain's time zone (the cron runs without one): the context's, the
+        user's, else the company's."""
+        tz = self.env.context.get("tz") or self.env.user.tz or self.env.company.partner_id.tz
+        return fields.Date.context_today(self.with_context(tz=tz or "UTC"))
+
+    @api.model
+    def _commit_batch(self):
+        self.env["res.partner"]._chain_commit_batch()

@@ -1,0 +1,112 @@
+from datetime import date, timedelta
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .test_reminder_common import TODAY, ReminderCase
+
+
+@tagged("post_install", "-at_install")
+class TestReminderJob(ReminderCase):
+    """The nightly job: idempotent, configurable, sending member events and manager activities."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.types["birthday"].lead_days = 3
+        cls.store_a.manager_ids = [Command.link(cls.manager_a.id)]
+        cls.store_b.manager_ids = [Command.link(cls.manager_b.id)]
+        cls.member_a = cls.make_member("Wang Wei", store=cls.store_a, birthday=date(1988, 10, 5))
+        cls.member_b = cls.make_member("Li Na", store=cls.store_b, birthday=date(1991, 10, 6))
+        cls.members = cls.member_a | cls.member_b
+
+    def setUp(self):
+        super().setUp()
+        self.only("birthday")
+
+    def store_activities(self, store):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "chain.store"),
+                ("res_id", "=", store.id),
+                (
+                    "activity_type_id",
+                    "=",
+                    self.ref("chain_member.mail_activity_type_member_reminders"),
+                ),
+            ]
+        )
+
+    def test_running_twice_the_same_day_raises_nothing_new(self):
+        self.run_job()
+        first = self.reminders(self.members)
+        self.assertEqual(len(first), 2)
+        raised = self.run_job()
+        self.assertEqual(raised["birthday"], 0)
+        self.assertEqual(self.reminders(self.members), first)
+
+    def test_next_day_raises_only_the_new_day(self):
+        self.run_job(today=TODAY - timedelta(days=1))
+        self.assertEqual(self.reminders(self.members).partner_id, self.member_a)
+        self.run_job()
+        self.assertEqual(self.reminders(self.members).partner_id, self.members)
+        self.assertEqual(len(self.reminders(self.members)), 2)
+
+    def test_disabled_type_raises_nothing(self):
+        self.types["birthday"].enabled = False
+        self.run_job()
+        self.assertFalse(self.reminders(self.members))
+
+    def test_store_filter_raises_for_those_stores_only(self):
+        self.types["birthday"].store_ids = self.store_a
+        self.run_job()
+        self.assertEqual(self.reminders(self.members).partner_id, self.member_a)
+
+    def test_lead_days_widen_the_window(self):
+        self.types["birthday"].lead_days = 2
+        self.run_job()
+        self.assertEqual(self.reminders(self.members).partner_id, self.member_a)
+
+    def test_each_new_reminder_is_a_member_event_once(self):
+        with self.recorded_events() as calls:
+            self.run_job()
+            self.run_job()
+        mine = [call for call in calls if call[0] in self.members]
+        self.assertEqual(len(mine), 2)
+        partner, event, values, store = next(call for call in mine if call[0] == self.member_a)
+        self.assertEqual(event, "reminder_birthday")
+        self.assertEqual(store, self.store_a)
+        self.assertEqual(
+            values, {"member_name": "Wang Wei", "store": "Store A", "date": "2025-10-05"}
+        )
+        self.assertFalse(any(self.reminders(self.members).mapped("event_pending")))
+
+    def test_no_member_event_when_the_type_does_not_message(self):
+        self.types["birthday"].notify_member = False
+        with self.recorded_events() as calls:
+            self.run_job()
+        self.assertFalse([call for call in calls if call[0] in self.members])
+        self.assertEqual(len(self.reminders(self.members)), 2)
+
+    def test_home_store_manager_gets_one_activity_a_day(self):
+        self.run_job()
+        self.run_job()
+        activity = self.store_activities(self.store_a)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.manager_a)
+        self.assertEqual(activity.date_deadline, TODAY)
+        self.assertIn("Birthday: 1", str(activity.note))
+        self.assertEqual(self.store_activities(self.store_b).user_id, self.manager_b)
+
+    def test_no_activity_when_the_type_does_not_notify_managers(self):
+        self.types["birthday"].notify_manager = False
+        self.run_job()
+        self.assertFalse(self.store_activities(self.store_a))
+
+    def test_open_reminders_lapse_a_week_after_their_date(self):
+        self.run_job()
+        reminder = self.reminders(self.member_a)  # due 10-05
+        self.run_job(today=date(2025, 10, 12))
+        self.assertEqual(reminder.state, "new")
+        self.run_job(today=date(2025, 10, 13))
+        self.assertEqual(reminder.state, "lapsed")
