@@ -42,5 +42,13 @@
         "demo/chain_demo.xml",
         "demo/chain_member_demo.xml",
     ],
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "chain_member/static/src/wallet/**/*",
+        ],
+        "web.assets_tests": [
+            "chain_member/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

@@ -12,6 +12,7 @@ from functools import partial
 from psycopg2 import errors
 
 from odoo import SUPERUSER_ID, api
+from odoo.api import Transaction
 from odoo.exceptions import UserError
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
@@ -60,6 +61,9 @@ class TestPointsConcurrency(TransactionCase):
         def worker(index, job):
             threading.current_thread().dbname = self.registry_.db_name
             with self.registry_.cursor() as cr:
+                # The test runner holds the registry class lock: give the cursor its transaction
+                # on the known registry rather than let Environment look the registry up.
+                cr.transaction = Transaction(self.registry_)
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 cr.execute("SELECT 1")  # take the transaction's snapshot before the race
                 barrier.wait(timeout=30)

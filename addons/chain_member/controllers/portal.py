@@ -127,7 +127,7 @@ class ChainMemberPortal(CustomerPortal):
             notices={
                 "saved": _("Your profile was saved."),
                 "card": _("Your electronic card is ready: show this code at the till."),
-                "welcome": _("Welcome! Your membership is active."),
+                "welcome": _("Welcome! Your membership is active: show this code at the till."),
             },
         )
         return request.render("chain_member.portal_my_member", values)

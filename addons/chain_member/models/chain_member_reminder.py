@@ -1,5 +1,6 @@
 import logging
 from datetime import datetime, time, timedelta
+from time import perf_counter
 
 from markupsafe import Markup
 
@@ -25,6 +26,11 @@ CATCH_UP_DAYS = 3
 # An open reminder lapses this many days after both its due date and the day it was raised.
 LAPSE_DAYS = 7
 EVENT_BATCH = 1000
+# The id of the last reminder whose member event was sent.
+EVENTS_SENT_PARAM = "chain_member.reminder_events_sent_id"
+# Re-analyse the reminder table after a type inserted more rows than this (and than a fifth of
+# the table).
+ANALYZE_AFTER = 1000
 
 
 class ChainMemberReminder(models.Model):
@@ -41,6 +47,10 @@ class ChainMemberReminder(models.Model):
     _name = "chain.member.reminder"
     _description = "Member Reminder"
     _order = "due_date, id"
+    # Thousands of rows a night: no create/write user columns, whose foreign keys would cost a
+    # fifth of each insert. ``reminder_date`` and ``handled_uid``/``handled_date`` say who and
+    # when.
+    _log_access = False
 
     type_id = fields.Many2one(
         "chain.member.reminder.type",
@@ -48,9 +58,8 @@ class ChainMemberReminder(models.Model):
         required=True,
         readonly=True,
         ondelete="restrict",
-        index=True,
     )
-    code = fields.Selection(REMINDER_CODES, string="Kind", required=True, readonly=True, index=True)
+    code = fields.Selection(REMINDER_CODES, string="Kind", required=True, readonly=True)
     partner_id = fields.Many2one(
         "res.partner", string="Member", required=True, readonly=True, ondelete="cascade", index=True
     )
@@ -72,16 +81,11 @@ class ChainMemberReminder(models.Model):
     reminder_date = fields.Date(
         string="Raised On", required=True, readonly=True, index=True, help="The day it was raised."
     )
-    state = fields.Selection(
-        REMINDER_STATES, required=True, default="new", readonly=True, index=True
-    )
+    state = fields.Selection(REMINDER_STATES, required=True, default="new", readonly=True)
     event_values = fields.Json(
         readonly=True, help="The values of the member event (member_name, date, card_tail...)."
     )
     summary = fields.Char(compute="_compute_summary")
-    event_pending = fields.Boolean(
-        readonly=True, help="The member event of this reminder is still to be sent."
-    )
     handled_uid = fields.Many2one("res.users", string="Handled By", readonly=True)
     handled_date = fields.Datetime(string="Handled On", readonly=True)
     is_my_store = fields.Boolean(
@@ -97,35 +101,39 @@ class ChainMemberReminder(models.Model):
     ]
 
     def init(self):
-        """Indexes the nightly job reads through, on the tables it reads (members, cards)."""
+        """Indexes the nightly job reads through, on the tables it reads (members, cards).
+        Each covers the member id (INCLUDE), so that the candidates of a night are found by
+        index-only scans and only the new ones are read from the tables."""
         cr = self.env.cr
         cr.execute(
-            "CREATE INDEX IF NOT EXISTS chain_member_reminder_event_pending "
-            "ON chain_member_reminder (id) WHERE event_pending"
+            "CREATE INDEX IF NOT EXISTS chain_member_reminder_open_partner "
+            "ON chain_member_reminder (partner_id, type_id) WHERE state = 'new'"
         )
         # solar birthdays by (month, day): an expression index
         cr.execute(
             "CREATE INDEX IF NOT EXISTS res_partner_chain_solar_birthday ON res_partner "
-            "((EXTRACT(MONTH FROM birthday)), (EXTRACT(DAY FROM birthday))) "
+            "((EXTRACT(MONTH FROM birthday)), (EXTRACT(DAY FROM birthday))) INCLUDE (id) "
             "WHERE is_member AND active AND birthday IS NOT NULL "
             "AND COALESCE(birthday_calendar, 'solar') <> 'lunar'"
         )
         cr.execute(
             "CREATE INDEX IF NOT EXISTS res_partner_chain_lunar_birthday ON res_partner "
-            "(birthday_lunar_month, birthday_lunar_day) "
+            "(birthday_lunar_month, birthday_lunar_day, birthday_lunar_leap) INCLUDE (id) "
             "WHERE is_member AND active AND birthday_calendar = 'lunar'"
         )
         cr.execute(
             "CREATE INDEX IF NOT EXISTS res_partner_chain_tier_expiry ON res_partner "
-            "(member_tier_expiry) WHERE is_member AND member_tier_expiry IS NOT NULL"
+            "(member_tier_expiry) INCLUDE (id) "
+            "WHERE is_member AND active AND member_tier_expiry IS NOT NULL"
         )
         cr.execute(
             "CREATE INDEX IF NOT EXISTS res_partner_chain_never_purchased ON res_partner "
-            "(member_since) WHERE is_member AND member_last_purchase_date IS NULL"
+            "(member_since) INCLUDE (id) "
+            "WHERE is_member AND active AND member_last_purchase_date IS NULL"
         )
         cr.execute(
             "CREATE INDEX IF NOT EXISTS chain_member_card_active_expiry ON chain_member_card "
-            "(expiry_date) WHERE state = 'active' AND expiry_date IS NOT NULL"
+            "(expiry_date) INCLUDE (partner_id) WHERE state = 'active' AND expiry_date IS NOT NULL"
         )
 
     @api.depends("code", "event_values")
@@ -214,16 +222,35 @@ class ChainMemberReminder(models.Model):
     def _raise_all(self, today):
         self.env.flush_all()
         raised = {}
+        self.env.cr.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = 'chain_member_reminder'::regclass"
+        )
+        rows_known = max(self.env.cr.fetchone()[0], 0)
         for rtype in self.env["chain.member.reminder.type"].search([("enabled", "=", True)]):
+            started = perf_counter()
             count = self._raise_type(rtype, today)
             rtype.write({"last_run_date": today, "last_raised_count": count})
             raised[rtype.code] = count
-            _logger.info("Reminders %s: %s new for %s", rtype.code, count, today)
+            if count > max(ANALYZE_AFTER, rows_known // 5):
+                # fresh statistics, or the next types' NOT EXISTS get nested-loop plans
+                self.env.cr.execute("ANALYZE chain_member_reminder")
+                rows_known += count
             self._commit_batch()
+            _logger.info(
+                "Reminders %s: %s new for %s in %.3f s",
+                rtype.code,
+                count,
+                today,
+                perf_counter() - started,
+            )
+        started = perf_counter()
         self._lapse_stale(today)
-        self._send_member_events()
+        sent = self._send_member_events()
+        _logger.info("Reminder events: %s sent in %.3f s", sent, perf_counter() - started)
+        started = perf_counter()
         self._notify_store_managers(today)
         self._commit_batch()
+        _logger.info("Reminder activities in %.3f s", perf_counter() - started)
         return raised
 
     @api.model
@@ -232,33 +259,46 @@ class ChainMemberReminder(models.Model):
         candidates = getattr(self, f"_candidates_{rtype.code}")(rtype, today)
         if candidates is None:
             return 0
+        late_values = getattr(self, f"_late_values_{rtype.code}", None)
+        late_values = late_values() if late_values else SQL("'{}'::jsonb")
         stores = rtype.store_ids.ids
+        # These index-driven queries are estimated costly (nested loops over many rows): JIT
+        # compilation would take longer (1-2 s) than running them.
+        self.env.cr.execute("SET LOCAL jit = off")
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO chain_member_reminder
                     (type_id, code, partner_id, store_id, due_date, reminder_date, state,
-                     event_values, event_pending, create_uid, create_date, write_uid, write_date)
-                SELECT %(type_id)s, %(code)s, p.id, p.home_store_id, c.due_date, %(today)s,
-                       'new',
-                       jsonb_build_object('member_name', p.name, 'store', s.name,
+                     event_values)
+                SELECT %(type_id)s, %(code)s, c.partner_id, m.home_store_id, c.due_date,
+                       %(today)s, 'new',
+                       jsonb_build_object('member_name', m.name, 'store', m.store_name,
                                           'date', to_char(c.due_date, 'YYYY-MM-DD'))
-                       || c.event_values,
-                       %(notify)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
-                       now() AT TIME ZONE 'UTC'
+                       || c.event_values || %(late_values)s
                   FROM (%(candidates)s) AS c
-                  JOIN res_partner p ON p.id = c.partner_id
-                  LEFT JOIN chain_store s ON s.id = p.home_store_id
-                 WHERE p.is_member AND p.active
-                   AND (%(all_stores)s OR p.home_store_id = ANY(%(store_ids)s))
+                  -- the member, by primary key (LIMIT 1 keeps it a per-row index lookup)
+                  CROSS JOIN LATERAL (
+                      SELECT p.name, p.home_store_id, s.name AS store_name, p.lang,
+                             p.member_tier_id
+                        FROM res_partner p
+                        LEFT JOIN chain_store s ON s.id = p.home_store_id
+                       WHERE p.id = c.partner_id AND p.is_member AND p.active
+                         AND (%(all_stores)s OR p.home_store_id = ANY(%(store_ids)s))
+                       LIMIT 1
+                  ) AS m
+                 -- skip the reminders raised before without reading their member
+                 WHERE NOT EXISTS (
+                     SELECT 1 FROM chain_member_reminder r
+                      WHERE r.type_id = %(type_id)s AND r.partner_id = c.partner_id
+                        AND r.due_date = c.due_date)
                 ON CONFLICT (type_id, partner_id, due_date) DO NOTHING
                 """,
                 type_id=rtype.id,
                 code=rtype.code,
                 today=today,
-                notify=rtype.notify_member,
-                uid=self.env.uid,
                 candidates=candidates,
+                late_values=late_values,
                 all_stores=not stores,
                 store_ids=stores or [0],
             )
@@ -266,7 +306,10 @@ class ChainMemberReminder(models.Model):
         return self.env.cr.rowcount
 
     # Each _candidates_<code> returns a query of (partner_id, due_date, event_values jsonb), or
-    # None when the data it reads does not exist in this database.
+    # None when the data it reads does not exist in this database. It should read indexes only:
+    # most candidates of a night were raised the nights before and are skipped before their
+    # member is read. What needs more than the index goes in _late_values_<code>, a jsonb
+    # expression computed for the new reminders only (from c.partner_id and the member m).
 
     @api.model
     def _candidates_birthday(self, rtype, today):
@@ -303,39 +346,33 @@ class ChainMemberReminder(models.Model):
     @api.model
     def _candidates_dormant(self, rtype, today):
         """Members who became dormant (``lead_days`` after their last purchase, or after they
-        joined when they never bought) in the last few days. Long-dormant members are not
-        raised when the type is first switched on: that is a campaign, not a reminder."""
-        first = today - timedelta(days=CATCH_UP_DAYS + rtype.lead_days)
+        joined when they never bought) since the last run, at most a few days back. Long-dormant
+        members are not raised when the type is first switched on: that is a campaign, not a
+        reminder. (A member's dormancy date only moves forward, with a new purchase, so the days
+        before the last run need no second look.)"""
+        since = today - timedelta(days=CATCH_UP_DAYS)
+        if rtype.last_run_date:
+            since = max(since, min(today, rtype.last_run_date + timedelta(days=1)))
+        first = since - timedelta(days=rtype.lead_days)
         last = today - timedelta(days=rtype.lead_days)
-        wallet = "chain.wallet.account" in self.env
-        balance = (
-            SQL(
-                "(SELECT COALESCE(SUM(a.principal + a.bonus), 0) FROM chain_wallet_account a "
-                "WHERE a.partner_id = p.id)"
-            )
-            if wallet
-            else SQL("NULL::numeric")
-        )
         return SQL(
             """
             SELECT p.id AS partner_id,
                    (p.member_last_purchase_date::date + %(days)s) AS due_date,
                    jsonb_build_object('last_purchase',
-                                      to_char(p.member_last_purchase_date, 'YYYY-MM-DD'),
-                                      'balance', %(balance)s) AS event_values
+                                      to_char(p.member_last_purchase_date, 'YYYY-MM-DD'))
+                       AS event_values
               FROM res_partner p
              WHERE p.is_member AND p.active
                AND p.member_last_purchase_date >= %(first)s
                AND p.member_last_purchase_date < %(last)s
             UNION ALL
-            SELECT p.id, p.member_since + %(days)s,
-                   jsonb_build_object('balance', %(balance)s)
+            SELECT p.id, p.member_since + %(days)s, '{}'::jsonb
               FROM res_partner p
              WHERE p.is_member AND p.active AND p.member_last_purchase_date IS NULL
                AND p.member_since >= %(first_date)s AND p.member_since <= %(last_date)s
             """,
             days=rtype.lead_days,
-            balance=balance,
             first=datetime.combine(first, time.min),
             last=datetime.combine(last + timedelta(days=1), time.min),
             first_date=first,
@@ -343,11 +380,19 @@ class ChainMemberReminder(models.Model):
         )
 
     @api.model
+    def _late_values_dormant(self):
+        if "chain.wallet.account" not in self.env:
+            return SQL("'{}'::jsonb")
+        return SQL(
+            "jsonb_build_object('balance', (SELECT COALESCE(SUM(a.principal + a.bonus), 0) "
+            "FROM chain_wallet_account a WHERE a.partner_id = c.partner_id))"
+        )
+
+    @api.model
     def _candidates_card_expiring(self, rtype, today):
         return SQL(
             """
-            SELECT c.partner_id, c.expiry_date AS due_date,
-                   jsonb_build_object('card_tail', right(c.number, 4)) AS event_values
+            SELECT c.partner_id, c.expiry_date AS due_date, '{}'::jsonb AS event_values
               FROM chain_member_card c
              WHERE c.state = 'active' AND c.expiry_date IS NOT NULL
                AND c.expiry_date BETWEEN %(today)s AND %(until)s
@@ -357,19 +402,33 @@ class ChainMemberReminder(models.Model):
         )
 
     @api.model
+    def _late_values_card_expiring(self):
+        # the member's active card (one at most: partial unique index)
+        return SQL(
+            "jsonb_build_object('card_tail', (SELECT right(mc.number, 4) "
+            "FROM chain_member_card mc WHERE mc.partner_id = c.partner_id "
+            "AND mc.state = 'active' LIMIT 1))"
+        )
+
+    @api.model
     def _candidates_tier_expiring(self, rtype, today):
         return SQL(
             """
             SELECT p.id AS partner_id, p.member_tier_expiry AS due_date,
-                   jsonb_build_object('tier', COALESCE(t.name ->> p.lang, t.name ->> 'en_US'))
-                       AS event_values
+                   '{}'::jsonb AS event_values
               FROM res_partner p
-              JOIN chain_member_tier t ON t.id = p.member_tier_id
-             WHERE p.is_member AND p.member_tier_expiry IS NOT NULL
+             WHERE p.is_member AND p.active AND p.member_tier_expiry IS NOT NULL
                AND p.member_tier_expiry BETWEEN %(today)s AND %(until)s
             """,
             today=today,
             until=today + timedelta(days=rtype.lead_days),
+        )
+
+    @api.model
+    def _late_values_tier_expiring(self):
+        return SQL(
+            "jsonb_build_object('tier', (SELECT COALESCE(t.name ->> m.lang, t.name ->> 'en_US') "
+            "FROM chain_member_tier t WHERE t.id = m.member_tier_id))"
         )
 
     @api.model
@@ -400,11 +459,9 @@ class ChainMemberReminder(models.Model):
         return SQL(
             """
             SELECT a.partner_id, (a.write_date::date) AS due_date,
-                   jsonb_build_object('balance', a.principal + a.bonus, 'amount', %(threshold)s,
-                                      'card_tail', right(c.number, 4)) AS event_values
+                   jsonb_build_object('balance', a.principal + a.bonus, 'amount', %(threshold)s)
+                       AS event_values
               FROM chain_wallet_account a
-              LEFT JOIN chain_member_card c
-                     ON c.partner_id = a.partner_id AND c.state = 'active'
              WHERE a.currency_id = %(currency)s
                AND a.principal + a.bonus < %(threshold)s
                AND a.write_date >= %(since)s
@@ -419,13 +476,15 @@ class ChainMemberReminder(models.Model):
             type_id=rtype.id,
         )
 
+    _late_values_low_balance = _late_values_card_expiring
+
     @api.model
     def _lapse_stale(self, today):
         """Open reminders nobody handled lapse a week after their date (one SQL update)."""
         self.env.cr.execute(
             """
             UPDATE chain_member_reminder
-               SET state = 'lapsed', write_date = now() AT TIME ZONE 'UTC'
+               SET state = 'lapsed'
              WHERE state = 'new' AND GREATEST(due_date, reminder_date) < %s
             """,
             [today - timedelta(days=LAPSE_DAYS)],
@@ -434,42 +493,52 @@ class ChainMemberReminder(models.Model):
 
     @api.model
     def _send_member_events(self):
-        """Send the member event of every new reminder, in batches committed one by one; a
-        batch marks its rows sent in the same transaction, so an interrupted job resumes where
-        it stopped. A failing event is logged and skipped, never blocking the others. Rows are
-        read with SQL and the partners browsed with a shared prefetch: the hook is the cost."""
+        """Send the member event of every reminder raised since the last run (types that
+        message the member), in batches of ``EVENT_BATCH``, each committed with the id it
+        reached (``EVENTS_SENT_PARAM``): an interrupted job resumes where it stopped, and no
+        reminder row is written twice. A failing batch is retried row by row; a failing row is
+        logged and skipped, never blocking the others. Returns how many were sent."""
         cr = self.env.cr
-        while True:
+        Param = self.env["ir.config_parameter"].sudo()
+        last_id = int(Param.get_param(EVENTS_SENT_PARAM, 0))
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM chain_member_reminder")
+        upper = cr.fetchone()[0]
+        sent = 0
+        while last_id < upper:
             cr.execute(
                 """
                 SELECT r.id, r.partner_id, r.store_id, t.code, r.event_values
                   FROM chain_member_reminder r
                   JOIN chain_member_reminder_type t ON t.id = r.type_id
-                 WHERE r.event_pending
+                 WHERE r.id > %s AND r.id <= %s AND t.notify_member
                  ORDER BY r.id
                  LIMIT %s
                 """,
-                [EVENT_BATCH],
+                [last_id, upper, EVENT_BATCH],
             )
             rows = cr.fetchall()
-            if not rows:
-                return
-            try:
-                with cr.savepoint():
-                    self._send_events(rows)
-            except Exception:  # one bad row must not stop the chain's events
-                _logger.exception("Reminder events failed in a batch; sending one by one")
-                for row in rows:
-                    try:
-                        with cr.savepoint():
-                            self._send_events([row])
-                    except Exception:
-                        _logger.exception("Reminder %s: member event failed", row[0])
-            cr.execute(
-                "UPDATE chain_member_reminder SET event_pending = FALSE WHERE id IN %s",
-                [tuple(row[0] for row in rows)],
-            )
+            if rows:
+                self._send_events_safely(rows)
+                sent += len(rows)
+            last_id = rows[-1][0] if len(rows) == EVENT_BATCH else upper
+            Param.set_param(EVENTS_SENT_PARAM, last_id)
             self._commit_batch()
+        return sent
+
+    @api.model
+    def _send_events_safely(self, rows):
+        cr = self.env.cr
+        try:
+            with cr.savepoint():
+                self._send_events(rows)
+        except Exception:  # one bad row must not stop the chain's events
+            _logger.exception("Reminder events failed in a batch; sending one by one")
+            for row in rows:
+                try:
+                    with cr.savepoint():
+                        self._send_events([row])
+                except Exception:
+                    _logger.exception("Reminder %s: member event failed", row[0])
 
     @api.model
     def _send_events(self, rows):

@@ -58,6 +58,7 @@ class ResPartner(models.Model):
                 lambda c: c.state in ("lost", "expired")
             ),
             "tier_progress": self._chain_portal_tier_progress(),
+            "birthday_text": self._chain_portal_birthday_text(),
             "balances": self._chain_portal_balances(),
             "count_cards": self._chain_portal_count_cards(),
             "tier_history": self.member_tier_history_ids[:PORTAL_LIST_LIMIT],
@@ -91,16 +92,35 @@ class ResPartner(models.Model):
         percents = []
         if counts_spend:
             spend = self._chain_rolling_spend(next_tier.spend_months)
+            needed = max(next_tier.spend_threshold - spend, 0.0)
             progress.update(
                 spend=spend,
                 spend_months=next_tier.spend_months,
-                spend_needed=max(next_tier.spend_threshold - spend, 0.0),
+                spend_needed=needed,
+                spend_text=_(
+                    "You spent %(amount)s in the last %(months)s months.",
+                    amount=self._chain_portal_amount(spend),
+                    months=next_tier.spend_months,
+                ),
+                spend_needed_text=needed
+                and _(
+                    "%(amount)s more to reach %(tier)s.",
+                    amount=self._chain_portal_amount(needed),
+                    tier=next_tier.name,
+                ),
             )
             percents.append(self._chain_portal_percent(spend, next_tier.spend_threshold))
         if counts_points:
             points = self._chain_tier_points()
+            needed = max(next_tier.points_threshold - points, 0)
             progress.update(
-                points=points, points_needed=max(next_tier.points_threshold - points, 0)
+                points=points,
+                points_needed=needed,
+                points_text=_("You have %(points)s points.", points=points),
+                points_needed_text=needed
+                and _(
+                    "%(points)s more points to reach %(tier)s.", points=needed, tier=next_tier.name
+                ),
             )
             percents.append(self._chain_portal_percent(points, next_tier.points_threshold))
         progress.update(
@@ -281,7 +301,8 @@ class ResPartner(models.Model):
            here; chain_sms overrides it to check a one-time code sent by SMS, read from
            ``data["sms_code"]``);
         3. ``chain_register_member(..., channel="portal")`` registers the member;
-        4. the portal user is created from the portal template user (auth_signup).
+        4. the portal user is created from the portal template user (auth_signup);
+        5. the member gets an electronic card, so that the QR is there at the first visit.
         """
         values = self._chain_portal_signup_check(data)
         self._chain_portal_signup_verify(values, data)
@@ -303,6 +324,7 @@ class ResPartner(models.Model):
                 raise UserError(
                     _("An account already exists for this mobile number: please sign in.")
                 ) from error
+            member._chain_portal_issue_card()
         return member, user.login
 
     @api.model
@@ -394,6 +416,19 @@ class ResPartner(models.Model):
         return "/report/barcode/?" + url_encode(
             {"barcode_type": barcode_type, "value": value, **size}
         )
+
+    def _chain_portal_amount(self, amount):
+        return tools.format_amount(self.env, amount, self.member_currency_id)
+
+    def _chain_portal_birthday_text(self):
+        """The birthday as the member page shows it (the lunar one in words)."""
+        self.ensure_one()
+        if self.birthday_calendar == "lunar" and self.birthday_lunar_month:
+            values = {"month": self.birthday_lunar_month, "day": self.birthday_lunar_day}
+            if self.birthday_lunar_leap:
+                return _("Lunar calendar: leap month %(month)s, day %(day)s", **values)
+            return _("Lunar calendar: month %(month)s, day %(day)s", **values)
+        return tools.format_date(self.env, self.birthday) if self.birthday else ""
 
     @staticmethod
     def _chain_portal_group_digits(number):

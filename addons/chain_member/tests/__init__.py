@@ -18,3 +18,4 @@ from . import test_reminder_job
 from . import test_reminder_access
 from . import test_wallet_concurrency
 from . import test_privacy_wallet
+from . import test_wallet_tour

@@ -92,6 +92,7 @@ class TestMemberPortal(HttpCase):
         self.assertIn("barcode_type=Code128&amp;value=" + number, html)
         self.assertIn("P Silver", html)
         self.assertIn("P Gold", html, "the next tier and the spend still needed are shown")
+        self.assertRegex(html, r"600\.00 more to reach P Gold")
         self.assertIn(self.member.member_code, html)
         self.assertIn("P-ORDER-1", html, "the purchase is in the history")
         self.assertIn("Portal Store A", html)
@@ -181,6 +182,7 @@ class TestMemberPortal(HttpCase):
             },
         )
         self.assertIn("Your profile was saved", response.text)
+        self.assertIn("Lunar calendar: month 7, day 15", response.text)
         member = self.member
         self.assertEqual(member.name, "Li Leilei")
         self.assertEqual(member.gender, "male")
@@ -268,7 +270,11 @@ class TestMemberPortal(HttpCase):
         self.assertTrue(member.user_ids.share)
         self.assertIn("/my/member", response.url)
         self.assertIn("Wang Fang", response.text)
-        self.assertIn("Get my electronic card", response.text)
+        card = member.member_card_id
+        self.assertEqual(
+            (card.kind, card.state, card.store_id), ("electronic", "active", self.store)
+        )
+        self.assertIn("CHM%3A" + card.number, response.text)
 
     def test_member_signs_in_with_the_mobile_as_typed(self):
         self._signup()

@@ -2,6 +2,8 @@ from contextlib import contextmanager
 from datetime import date
 from unittest.mock import patch
 
+from odoo import Command
+
 from .common import ChainMemberCase
 
 TODAY = date(2025, 10, 3)
@@ -15,9 +17,9 @@ class ReminderCase(ChainMemberCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Reminder = cls.env["chain.member.reminder"]
-        cls.types = {
-            rtype.code: rtype for rtype in cls.env["chain.member.reminder.type"].search([])
-        }
+        types = cls.env["chain.member.reminder.type"].search([])
+        types.write({"last_run_date": False, "store_ids": [Command.clear()]})
+        cls.types = {rtype.code: rtype for rtype in types}
         cls._mobile_seq = 0
 
     @classmethod

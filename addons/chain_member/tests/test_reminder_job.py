@@ -79,7 +79,6 @@ class TestReminderJob(ReminderCase):
         self.assertEqual(
             values, {"member_name": "Wang Wei", "store": "Store A", "date": "2025-10-05"}
         )
-        self.assertFalse(any(self.reminders(self.members).mapped("event_pending")))
 
     def test_no_member_event_when_the_type_does_not_message(self):
         self.types["birthday"].notify_member = False

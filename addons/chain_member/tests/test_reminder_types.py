@@ -37,6 +37,19 @@ class TestReminderTypes(ReminderCase):
         self.run_job()
         self.assertEqual(self.reminders(two_days).due_date, date(2025, 10, 1))
 
+    def test_dormant_looks_back_to_the_last_run_only(self):
+        self.only("dormant")
+        self.types["dormant"].lead_days = 90
+        before_last_run = self.make_member("Seen before")
+        before_last_run.member_last_purchase_date = datetime(2025, 7, 2, 10, 0)  # due 09-30
+        since_last_run = self.make_member("New since")
+        since_last_run.member_last_purchase_date = datetime(2025, 7, 4, 10, 0)  # due 10-02
+        self.types["dormant"].last_run_date = date(2025, 10, 1)
+        self.run_job()
+        self.assertEqual(
+            self.reminders(before_last_run | since_last_run).partner_id, since_last_run
+        )
+
     def test_card_expiring_within_the_lead_days(self):
         self.only("card_expiring")
         self.types["card_expiring"].lead_days = 30

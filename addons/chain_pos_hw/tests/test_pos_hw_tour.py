@@ -81,7 +81,7 @@ encoding = gb18030
                 "--sim-dir",
                 str(cls.sim_dir),
             ],
-            env=dict(os.environ, PYTHONPATH=str(PROXY_DIR)),
+            env=cls._proxy_environment(),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -89,6 +89,14 @@ encoding = gb18030
         url = f"http://127.0.0.1:{port}"
         cls._wait_until_healthy(url, process)
         return url
+
+    @staticmethod
+    def _proxy_environment():
+        """This test's token and origins, whatever the shell running the tests has set."""
+        env = dict(os.environ, PYTHONPATH=str(PROXY_DIR))
+        env.pop("CHAIN_HW_PROXY_TOKEN", None)
+        env.pop("CHAIN_HW_PROXY_ORIGINS", None)
+        return env
 
     @classmethod
     def _wait_until_healthy(cls, url, process):

@@ -5,7 +5,7 @@ import logging
 import secrets
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ class ChainSmsVerification(models.Model):
     def request_code(self, number, purpose, partner=None, reference=None, store=None):
         """Send a new code to ``number`` and return the verification record (its code is
         never returned). Raises UserError when the number asked too often."""
+        self._check_service_access()
         if not number:
             raise UserError(_("A mobile number is needed to send a verification code."))
         Verification = self.sudo()
@@ -95,6 +96,7 @@ class ChainSmsVerification(models.Model):
         ``purpose`` (and ``reference``), now marked verified; else an empty recordset.
 
         A wrong code counts as an attempt even if the caller's transaction is rolled back."""
+        self._check_service_access()
         domain = [("number", "=", number), ("purpose", "=", purpose), ("state", "=", "pending")]
         if reference:
             domain.append(("reference", "=", reference))
@@ -174,6 +176,13 @@ class ChainSmsVerification(models.Model):
         self.sudo().search(
             [("state", "=", "pending"), ("expires_at", "<", fields.Datetime.now())]
         ).write({"state": "expired"})
+
+    @api.model
+    def _check_service_access(self):
+        """The service runs for staff and for the server's own routes (sudo), never for portal
+        or public users calling it remotely (else anyone could send SMS to any number)."""
+        if not (self.env.su or self.env.user._is_internal()):
+            raise AccessError(_("Verification codes are requested through the sign-in page."))
 
     def _check_rate_limit(self, number):
         now = fields.Datetime.now()

@@ -70,7 +70,11 @@ class SmsSms(models.Model):
         ]
     )
     chain_gateway_id = fields.Many2one(
-        "chain.sms.gateway", string="Gateway", index="btree_not_null", readonly=True
+        "chain.sms.gateway",
+        string="Gateway",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="restrict",  # archive a gateway instead: its messages keep their record
     )
     chain_provider = fields.Selection(related="chain_gateway_id.provider", string="Provider")
     chain_template_id = fields.Many2one("chain.sms.template", string="Template", readonly=True)

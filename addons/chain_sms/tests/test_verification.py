@@ -4,7 +4,7 @@ import re
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ChainSmsCase
 
@@ -105,6 +105,14 @@ class TestVerification(ChainSmsCase):
             self.lei.mobile, "payment", partner=self.lei, store=self.store_b
         )
         self.assertIn("verification code", self.tencent.texts_to(self.lei.mobile)[0])
+
+    def test_portal_users_cannot_call_the_service(self):
+        portal = new_test_user(self.env, login="sms_portal", groups="base.group_portal")
+        with self.assertRaises(AccessError):
+            self.Verification.with_user(portal).request_code(self.mei.mobile, "portal_login")
+        with self.assertRaises(AccessError):
+            self.Verification.with_user(portal).check_code(self.mei.mobile, "payment", "123456")
+        self.assertFalse(self.alibaba.messages)
 
     def test_cashiers_cannot_read_codes(self):
         verification = self.Verification.request_code(self.mei.mobile, "payment", partner=self.mei)
