@@ -22,5 +22,13 @@
         "views/portal_templates.xml",
         "views/chain_loyalty_menus.xml",
     ],
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "chain_loyalty/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "chain_loyalty/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

@@ -31,6 +31,13 @@ class PosOrder(models.Model):
         string="Points Balance After", readonly=True, copy=False
     )
     chain_points_processed = fields.Boolean(readonly=True, copy=False)
+    chain_wallet_balance_after = fields.Float(
+        string="Stored Value After",
+        readonly=True,
+        copy=False,
+        digits=0,
+        help="The member's stored value when the order was saved (for the receipt).",
+    )
     chain_points_move_ids = fields.One2many(
         "chain.points.move", "pos_order_id", string="Points Moves", readonly=True
     )
@@ -46,6 +53,7 @@ class PosOrder(models.Model):
             "chain_points_clawed",
             "chain_points_balance",
             "chain_points_processed",
+            "chain_wallet_balance_after",
         ]
 
     def _process_payment_lines(self, pos_order, order, pos_session, draft):
@@ -136,8 +144,26 @@ class PosOrder(models.Model):
                 "chain_points_clawed": clawed,
                 "chain_points_balance": partner.points_balance,
                 "chain_points_processed": True,
+                "chain_wallet_balance_after": partner.sudo().wallet_balance,
             }
         )
+
+    @api.model
+    def chain_points_refund_amount(self, refunded_order_id, refund_total):
+        """What a refund of ``refund_total`` of the order ``refunded_order_id`` gives back in
+        points, in proportion to the points that order paid with (less what earlier refunds gave
+        back): {"points", "amount"} with a negative amount, for the till's points line."""
+        origin = self.browse(refunded_order_id).exists()
+        Move = self.env["chain.points.move"].sudo()
+        spends = Move.search([("pos_order_id", "=", origin.id), ("kind", "=", "spend")]) if origin else Move
+        program = self.env["chain.points.program"]._get_program()
+        if not spends or not program or origin.amount_total <= 0:
+            return {"points": 0, "amount": 0.0}
+        spent = -sum(spends.mapped("points"))
+        returned = sum(Move.search([("origin_id", "in", spends.ids), ("kind", "=", "return")]).mapped("points"))
+        ratio = min(abs(refund_total) / origin.amount_total, 1.0)
+        points = max(min(int(round(spent * ratio + 1e-9)), spent - returned), 0)
+        return {"points": points, "amount": -program._value_of(points)}
 
     def _chain_points_pay(self, program, partner, store, key, payments, refunded):
         """Pay the points tender lines (positive) and give back the points of a refund's

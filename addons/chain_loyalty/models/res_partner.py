@@ -441,6 +441,37 @@ class ResPartner(models.Model):
         return partner._chain_till_summary(partner.member_card_id)
 
     @api.model
+    def chain_pos_identify(self, token, config_id=False):
+        """A card swiped or scanned, a portal QR or a typed mobile at the till: the member's POS
+        fields and till summary, or {"error": message}."""
+        summary = self.chain_lookup_member(token)
+        if summary.get("error") or not summary.get("partner_id"):
+            return {"error": summary.get("error") or _("No member found.")}
+        partner = self.browse(summary["partner_id"])
+        return {
+            "summary": summary,
+            "res.partner": partner.read(self._load_pos_data_fields(config_id), load=False),
+        }
+
+    @api.model
+    def chain_pos_exchange_coupon(self, partner_id, reward_id, config_id):
+        """Exchange points for a coupon reward at the till: {"codes", "summary"} or
+        {"error"}."""
+        partner = self.browse(partner_id).exists()
+        reward = self.env["chain.points.reward"].browse(reward_id).exists()
+        store = self.env["pos.config"].browse(config_id).chain_store_id
+        try:
+            if not partner or not reward or not store:
+                raise UserError(_("Select the member and the reward first."))
+            move = partner.chain_points_exchange(reward, store=store)
+        except (UserError, AccessError) as error:
+            return {"error": str(error.args[0] if error.args else error)}
+        return {
+            "codes": (move.details or {}).get("coupons", []),
+            "summary": partner._chain_till_summary(partner.member_card_id),
+        }
+
+    @api.model
     def chain_pos_search(self, query, config_id=False, limit=20):
         """The till's member search as the cashier types: the exact match (card number, portal
         QR, member code or mobile) first, then members whose mobile, member code or name starts

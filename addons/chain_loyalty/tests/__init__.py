@@ -7,3 +7,4 @@ from . import test_points_rewards
 from . import test_member_promotions
 from . import test_points_concurrency
 from . import test_points_statement
+from . import test_pos_tours

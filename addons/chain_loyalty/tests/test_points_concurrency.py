@@ -5,7 +5,9 @@ The data these tests need is committed (other transactions must see it), so each
 up afterwards; the ledger's append-only trigger is lifted for that cleanup only.
 """
 
+import random
 import threading
+import time
 import uuid
 from functools import partial
 
@@ -14,7 +16,6 @@ from psycopg2 import errors
 from odoo import SUPERUSER_ID, api
 from odoo.api import Transaction
 from odoo.exceptions import UserError
-from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -68,12 +69,8 @@ class TestPointsConcurrency(TransactionCase):
                 cr.execute("SELECT 1")  # take the transaction's snapshot before the race
                 barrier.wait(timeout=30)
 
-                def attempt():
-                    attempts[index] += 1
-                    return job(env)
-
                 try:
-                    outcomes[index] = ("ok", retrying(attempt, env))
+                    outcomes[index] = ("ok", self._retrying(job, env, attempts, index))
                 except UserError as error:
                     cr.rollback()
                     outcomes[index] = ("refused", str(error))
@@ -89,6 +86,26 @@ class TestPointsConcurrency(TransactionCase):
                 thread.join(timeout=120)
         self.assertFalse(any(thread.is_alive() for thread in threads), "a till hung")
         return outcomes, attempts
+
+    @staticmethod
+    def _retrying(job, env, attempts, index, tries=5):
+        """Odoo's request retry loop (odoo.service.model.retrying): roll back and run again on
+        a serialization failure. (Odoo's own helper resets the environment through the registry
+        lock, which the test runner holds.)"""
+        for tryno in range(1, tries + 1):
+            attempts[index] += 1
+            try:
+                result = job(env)
+                env.cr.flush()
+                env.cr.commit()
+                return result
+            except errors.SerializationFailure:
+                env.cr.rollback()
+                env.invalidate_all()
+                if tryno == tries:
+                    raise
+                time.sleep(random.uniform(0.0, 0.1 * 2**tryno))
+        return None
 
     def _state(self):
         with self.registry_.cursor() as cr:

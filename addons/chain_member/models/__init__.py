@@ -33,3 +33,4 @@ from . import chain_store_reminder
 from . import res_partner_portal
 from . import res_partner_privacy
 from . import res_users_portal
+from . import chain_store_wallet

@@ -5,7 +5,7 @@ from time import perf_counter
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..tools.lunar_birthday import lunar_birthday_table, solar_birthday_table
@@ -25,7 +25,7 @@ REMINDER_STATES = [
 CATCH_UP_DAYS = 3
 # An open reminder lapses this many days after both its due date and the day it was raised.
 LAPSE_DAYS = 7
-EVENT_BATCH = 1000
+EVENT_BATCH = 5000
 # The id of the last reminder whose member event was sent.
 EVENTS_SENT_PARAM = "chain_member.reminder_events_sent_id"
 # Re-analyse the reminder table after a type inserted more rows than this (and than a fifth of
@@ -204,6 +204,8 @@ class ChainMemberReminder(models.Model):
         return self._mark("messaged")
 
     def action_reopen(self):
+        if not self.env.user.has_group("chain_member.group_chain_store_manager"):
+            raise AccessError(_("Only a store manager can reopen a reminder."))
         self.write({"state": "new", "handled_uid": False, "handled_date": False})
         return True
 

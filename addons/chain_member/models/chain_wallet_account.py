@@ -131,17 +131,25 @@ class ChainWalletAccount(models.Model):
         row = self.env.cr.fetchone()
         return self.browse(row[0] if row else ())
 
-    def _move(self, mode, amount=0.0, principal=0.0, bonus=0.0, spend_order="principal_first"):
-        """Move the cached balance with one guarded statement; return
-        ``(principal_delta, bonus_delta, principal_after, bonus_after)`` or None when the guard
-        refused (not enough balance).
+    @api.model
+    def _move(self, partner_id, currency_id, mode, amount=0.0, principal=0.0, bonus=0.0,
+              spend_order="principal_first"):
+        """Move the cached balance of ``partner_id`` in ``currency_id`` with ONE guarded
+        statement; return ``(account id, principal_delta, bonus_delta, principal_after,
+        bonus_after)``, or None when the guard refused (no account, not enough balance).
+
+        The statement locks the row; under REPEATABLE READ a concurrent change of the row since
+        the transaction's snapshot makes it fail with a serialization error (Odoo then retries
+        the whole request), so two tills can never both spend the same money.
 
         :param mode: ``credit`` (add ``principal``/``bonus``), ``spend`` (take ``amount`` in the
             ``spend_order``), ``debit`` (take exactly ``principal`` and ``bonus``),
             ``withdraw`` (take ``principal`` and void the bonus in proportion)
         """
-        self.ensure_one()
-        params = {"id": self.id, "a": amount, "p": principal, "b": bonus, "uid": self.env.uid}
+        params = {
+            "partner": partner_id, "currency": currency_id, "a": amount, "p": principal, "b": bonus,
+            "uid": self.env.uid,
+        }
         if mode == "credit":
             take_p, take_b, guard = "(-(%(p)s::numeric))", "(-(%(b)s::numeric))", "TRUE"
         elif mode == "spend":
@@ -165,12 +173,14 @@ class ChainWalletAccount(models.Model):
                SET last_principal = -({take_p}), last_bonus = -({take_b}),
                    principal = principal - ({take_p}), bonus = bonus - ({take_b}),
                    write_uid = %(uid)s, write_date = now() at time zone 'UTC'
-             WHERE id = %(id)s AND {guard}
-            RETURNING last_principal, last_bonus, principal, bonus
-        """
-        self.env.cr.execute(query, params)
+             WHERE partner_id = %(partner)s AND currency_id = %(currency)s AND {guard}
+            RETURNING id, last_principal, last_bonus, principal, bonus
+        """  # noqa: S608
+        # a serialization failure here is expected under contention: no "bad query" log
+        self.env.cr.execute(query, params, log_exceptions=False)
         row = self.env.cr.fetchone()
-        self.invalidate_recordset(["principal", "bonus", "last_principal", "last_bonus"])
+        if row:
+            self.browse(row[0]).invalidate_recordset(["principal", "bonus", "last_principal", "last_bonus"])
         return row
 
     @staticmethod

@@ -2,6 +2,7 @@ import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_repr, float_round
 
 _logger = logging.getLogger(__name__)
 
@@ -42,6 +43,11 @@ INSERT_FIELDS = (
     "idempotency_key",
     "reason",
 )
+
+
+def _decimal_places(rounding):
+    """Decimal places of a currency rounding (0.01 -> 2)."""
+    return max(0, len(f"{rounding:.10f}".rstrip("0").split(".")[1]))
 
 
 class ChainWalletTransaction(models.Model):
@@ -211,44 +217,52 @@ class ChainWalletTransaction(models.Model):
         if existing:
             existing._check_same_operation(partner, kind)
             return existing
-        currency = store.company_id.currency_id
+        # store -> company, currency, rounding: cached, so that the guarded UPDATE comes right
+        # after the key check (a short window between the snapshot and the lock)
+        company_id, currency_id, rounding, _name = self.env["res.partner"]._chain_wallet_store_info(store.id)
         Account = self.env["chain.wallet.account"].sudo()
-        account = (
-            Account._get_or_create(partner, currency)
-            if mode == "credit"
-            else Account._find(partner, currency)
-        )
-        spend_order = self._spend_order()
-        row = account._move(mode, amount, principal, bonus, spend_order) if account else None
+        if mode == "credit":
+            Account._get_or_create(partner, self.env["res.currency"].browse(currency_id))
+        digits = _decimal_places(rounding)
+        exact = [float_repr(float_round(x, precision_rounding=rounding), digits) for x in (amount, principal, bonus)]
+        row = Account._move(partner.id, currency_id, mode, *exact, spend_order=self._spend_order())
         if row is None:
+            account = Account._find(partner, self.env["res.currency"].browse(currency_id))
             self._raise_insufficient(partner, account, mode, amount, principal, bonus)
-        principal_delta, bonus_delta, principal_after, bonus_after = (currency.round(v) for v in row)
+        account_id, *amounts = row
+        principal_delta, bonus_delta, principal_after, bonus_after = (
+            float_round(value, precision_rounding=rounding) for value in amounts
+        )
         if move_factory:
             values = dict(values or {}, move_id=move_factory(principal_delta, bonus_delta).id)
         vals = {
             "date": fields.Datetime.now(),
             "partner_id": partner.id,
-            "account_id": account.id,
-            "currency_id": currency.id,
-            "company_id": store.company_id.id,
+            "account_id": account_id,
+            "currency_id": currency_id,
+            "company_id": company_id,
             "store_id": store.id,
             "user_id": self.env.uid,
             "kind": kind,
             "principal": principal_delta,
             "bonus": bonus_delta,
-            "amount": currency.round(principal_delta + bonus_delta),
+            "amount": float_round(principal_delta + bonus_delta, precision_rounding=rounding),
             "principal_after": principal_after,
             "bonus_after": bonus_after,
-            "balance_after": currency.round(principal_after + bonus_after),
+            "balance_after": float_round(principal_after + bonus_after, precision_rounding=rounding),
+            "bonus_points": 0.0,
             "idempotency_key": key,
             **(values or {}),
         }
-        line = self._insert(vals)
-        # the line was inserted in SQL: forget what the cache knew about its neighbours
+        line = self._insert(vals, digits)
+        # The line was inserted in SQL: give the cache what we know of it (the event hook reads
+        # it) and forget what the cache knew about its neighbours.
+        for name in ("kind", "principal", "bonus", "amount", "balance_after", "bonus_points", "idempotency_key"):
+            self.env.cache.update(line, self._fields[name], [vals[name]])
         partner.invalidate_recordset(
             ["wallet_balance", "wallet_principal", "wallet_bonus", "wallet_transaction_count"]
         )
-        account.invalidate_recordset(["transaction_ids"])
+        self.env["chain.wallet.account"].browse(account_id).invalidate_recordset(["transaction_ids"])
         if vals.get("pos_order_id"):
             self.env["pos.order"].browse(vals["pos_order_id"]).invalidate_recordset(
                 ["chain_wallet_transaction_ids"]
@@ -256,12 +270,17 @@ class ChainWalletTransaction(models.Model):
         return line
 
     @api.model
-    def _insert(self, vals):
+    def _insert(self, vals, digits=2):
         """Insert one ledger line with one SQL statement (no ORM create: lines are immutable and
-        this is the hot path of every payment)."""
+        this is the hot path of every payment). Amounts go in as exact decimal strings."""
         names = [name for name in INSERT_FIELDS if name in vals]
         columns = [*names, "create_uid", "create_date", "write_uid", "write_date"]
-        values = [self._fields[name].convert_to_column(vals[name], self) for name in names]
+        values = [
+            float_repr(vals[name], digits)
+            if self._fields[name].type == "monetary"
+            else self._fields[name].convert_to_column(vals[name], self)
+            for name in names
+        ]
         now = fields.Datetime.now()
         values += [self.env.uid, now, self.env.uid, now]
         placeholders = ", ".join(["%s"] * len(columns))

@@ -2,11 +2,15 @@ import hashlib
 import hmac
 import time
 import uuid
+from datetime import datetime
+
+import pytz
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_round
 
 # Who may do what with stored value (any of the groups; HQ managers imply every other role).
 WALLET_RIGHTS = {
@@ -22,6 +26,8 @@ WALLET_RIGHTS = {
     "adjust": ("chain_member.group_chain_hq_manager",),
     "expire": ("chain_member.group_chain_hq_manager",),
 }
+# Operations that give a member stored value or a count card (members only).
+CREDITING_OPERATIONS = ("topup", "count_card", "transfer")
 # A PIN authorisation given at the till stays valid this long, so that an order queued offline
 # after the check still syncs.
 PIN_TOKEN_SECONDS = 24 * 3600
@@ -227,8 +233,7 @@ class ResPartner(models.Model):
         """
         self.ensure_one()
         store = self._chain_wallet_prepare("pay", store)
-        currency = store.company_id.currency_id
-        amount = currency.round(amount)
+        amount = float_round(amount, precision_rounding=self._chain_wallet_store_info(store.id)[2])
         if amount <= 0:
             raise UserError(_("A payment from the stored value needs a positive amount."))
         if not pos_order and not counterpart_account:
@@ -240,7 +245,7 @@ class ResPartner(models.Model):
         if counterpart_account:
             def move_factory(principal, bonus):
                 return self._chain_wallet_simple_move(
-                    store, _("Stored-value payment"), -(principal + bonus), counterpart_account
+                    store, _("Stored-value payment"), principal + bonus, counterpart_account
                 )
         line = Ledger._post(
             self, "payment", store, key, "spend", amount=amount,
@@ -634,9 +639,34 @@ class ResPartner(models.Model):
     def _chain_wallet_prepare(self, operation, store):
         store = self._chain_wallet_store(store)
         self._chain_wallet_check_right(operation, store)
-        if not self.is_member:
+        # Only members receive stored value; taking it back (payments) needs no check: an
+        # account exists only for who received some.
+        if operation in CREDITING_OPERATIONS and not self.with_context(prefetch_fields=False).is_member:
             raise UserError(_("%(name)s is not a member: stored value is for members.", name=self.display_name))
         return store
+
+    @api.model
+    @tools.ormcache("store_id")
+    def _chain_wallet_store_info(self, store_id):
+        """(company id, currency id, currency rounding, store name) of a store; cached (the
+        payment hot path reads it without a query). Cleared when a store changes company."""
+        self.env.cr.execute(
+            """SELECT s.company_id, c.currency_id, cur.rounding, s.name
+                 FROM chain_store s
+                 JOIN res_company c ON c.id = s.company_id
+                 JOIN res_currency cur ON cur.id = c.currency_id
+                WHERE s.id = %s""",
+            (store_id,),
+        )
+        return tuple(self.env.cr.fetchone())
+
+    @api.model
+    @tools.ormcache("uid")
+    def _chain_wallet_user_store_ids(self, uid):
+        """The stores a user works in; cached (the registry cache is cleared whenever a user's
+        stores change, see res.users and chain.store)."""
+        self.env.cr.execute("SELECT store_id FROM chain_store_res_users_rel WHERE user_id = %s", (uid,))
+        return frozenset(row[0] for row in self.env.cr.fetchall())
 
     def _chain_wallet_store(self, store):
         store = store or self.env.user._chain_default_store()
@@ -652,7 +682,7 @@ class ResPartner(models.Model):
             return True
         if not any(user.has_group(group) for group in WALLET_RIGHTS[operation]):
             raise AccessError(self._chain_wallet_refusal(operation))
-        if store not in user.sudo().chain_store_ids:
+        if store.id not in self._chain_wallet_user_store_ids(user.id):
             raise AccessError(
                 _("You do not work in %(store)s: ask a colleague of that store.", store=store.display_name)
             )
@@ -683,7 +713,7 @@ class ResPartner(models.Model):
             return {}
         return {
             "pos_order_id": pos_order.id,
-            "pos_session_id": pos_order.session_id.id,
+            "pos_session_id": pos_order.sudo().with_context(prefetch_fields=False).session_id.id,
             "pos_payment_id": pos_payment.id if pos_payment else False,
         }
 
@@ -744,20 +774,35 @@ class ResPartner(models.Model):
         )
 
     def _chain_wallet_event(self, event, line, store):
+        name, card_tail, tz = self._chain_wallet_event_facts()
+        today = datetime.now(pytz.timezone(tz or "UTC")).date()
         self._chain_member_event(
             event,
             values={
-                "member_name": self.name,
-                "card_tail": self._chain_wallet_card_tail(),
+                "member_name": name,
+                "card_tail": card_tail,
                 "amount": abs(line.amount),
                 "balance": line.balance_after,
                 "points": line.bonus_points,
-                "store": store.name,
-                "date": fields.Date.to_string(fields.Date.context_today(self)),
+                "store": self._chain_wallet_store_info(store.id)[3],
+                "date": fields.Date.to_string(today),
             },
             store=store,
         )
 
+    def _chain_wallet_event_facts(self):
+        """(member name, tail of the active card, operator's time zone) in one query."""
+        self.ensure_one()
+        self.env.cr.execute(
+            """SELECT p.name,
+                      (SELECT right(c.number, 4) FROM chain_member_card c
+                        WHERE c.partner_id = p.id AND c.state = 'active' LIMIT 1),
+                      (SELECT up.tz FROM res_users u JOIN res_partner up ON up.id = u.partner_id
+                        WHERE u.id = %s)
+                 FROM res_partner p WHERE p.id = %s""",
+            (self.env.uid, self.id),
+        )
+        return self.env.cr.fetchone()
+
     def _chain_wallet_card_tail(self):
-        card = self.sudo().member_card_id if "member_card_id" in self._fields else False
-        return card.number_tail if card else ""
+        return self._chain_wallet_event_facts()[1] or ""

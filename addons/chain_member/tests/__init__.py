@@ -19,3 +19,5 @@ from . import test_reminder_access
 from . import test_wallet_concurrency
 from . import test_privacy_wallet
 from . import test_wallet_tour
+from . import test_topup_rules
+from . import test_wallet_reports

@@ -74,7 +74,7 @@ class WalletCase(ChainMemberCase):
 
     def ledger_sum(self, member=None):
         lines = self.env["chain.wallet.transaction"].sudo().search([("partner_id", "=", (member or self.member).id)])
-        return sum(lines.mapped("principal")), sum(lines.mapped("bonus"))
+        return self.currency.round(sum(lines.mapped("principal"))), self.currency.round(sum(lines.mapped("bonus")))
 
 
 class WalletPosCase(WalletCase):

@@ -86,3 +86,10 @@ class TestReminderAccess(ReminderCase):
     def test_cashier_cannot_create_or_delete_reminders(self):
         with self.assertRaises(AccessError):
             self.reminder_a.with_user(self.cashier_a).unlink()
+
+    def test_only_a_store_manager_reopens(self):
+        self.reminder_a.with_user(self.cashier_a).action_mark_done()
+        with self.assertRaises(AccessError):
+            self.reminder_a.with_user(self.cashier_a).action_reopen()
+        self.reminder_a.with_user(self.manager_a).action_reopen()
+        self.assertEqual((self.reminder_a.state, self.reminder_a.handled_uid.id), ("new", False))

@@ -68,7 +68,6 @@ patch(ControlButtons.prototype, {
                 price_unit: 0,
                 qty: 1,
                 chain_count_card_package_id: card,
-                full_product_name: `${service.display_name} (${card.name})`,
             },
             {},
             false

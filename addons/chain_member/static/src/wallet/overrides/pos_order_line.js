@@ -14,4 +14,10 @@ patch(PosOrderline.prototype, {
         }
         return super.can_be_merged_with(...arguments);
     },
+
+    get_full_product_name() {
+        const name = super.get_full_product_name(...arguments);
+        const card = this.chain_count_card_package_id;
+        return card ? `${name} (${card.name})` : name;
+    },
 });

@@ -1,0 +1,125 @@
+import { registry } from "@web/core/registry";
+import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
+import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
+import * as NumberPopup from "@point_of_sale/../tests/tours/utils/number_popup_util";
+import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
+import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
+import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
+import * as TicketScreen from "@point_of_sale/../tests/tours/utils/ticket_screen_util";
+import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
+
+// Set up by chain_loyalty/tests/test_pos_tours.py
+const CARD_NUMBER = "8860999900000014";
+
+function panelShows(name, points) {
+    return [
+        {
+            content: `the member panel shows ${name}`,
+            trigger: `.chain-member-panel .chain-member-name:contains("${name}")`,
+        },
+        {
+            content: `the member panel shows ${points} points`,
+            trigger: `.chain-member-panel .chain-member-points strong:contains("${points}")`,
+        },
+    ];
+}
+
+function receiptShows(selector, text) {
+    return {
+        content: `the receipt shows ${text}`,
+        trigger: `.receipt-screen .chain-member-receipt ${selector}:contains("${text}")`,
+    };
+}
+
+registry.category("web_tour.tours").add("ChainLoyaltyFindAndEarnTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            {
+                trigger: "body",
+                run: () => console.log("DBG", JSON.stringify(odoo.__WOWL_DEBUG__?.root?.env?.services?.pos?.config?.chain_store_id), document.querySelector(".product-screen .leftpane")?.innerHTML.slice(0, 600)),
+            },
+            // A card swiped on the reader arrives as a barcode scan of the card number.
+            ...scan_barcode(CARD_NUMBER),
+            ...panelShows("Tour Card Member", "1000"),
+            ProductScreen.customerIsSelected("Tour Card Member"),
+            ProductScreen.clickDisplayedProduct("Tour Rice"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptShows(".chain-points-earned", "50"),
+            receiptShows(".chain-points-balance", "1050"),
+            ReceiptScreen.clickNextOrder(),
+            // Typing a phone number asks the server (exact match first).
+            ProductScreen.clickDisplayedProduct("Tour Rice"),
+            ProductScreen.clickPartnerButton(),
+            {
+                content: "type the member's mobile number",
+                trigger: ".modal-dialog .input-group input",
+                run: "edit 13900139002",
+            },
+            {
+                content: "the server found the member",
+                trigger: ".partner-list .partner-line:first-child:contains('Zzz Tour Phone Member')",
+                run: "click",
+            },
+            ProductScreen.customerIsSelected("Zzz Tour Phone Member"),
+            ...panelShows("Zzz Tour Phone Member", "0"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptShows(".chain-points-earned", "50"),
+            ReceiptScreen.clickNextOrder(),
+        ].flat(),
+});
+
+registry.category("web_tour.tours").add("ChainLoyaltyRedeemSplitRefundTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ...scan_barcode(CARD_NUMBER),
+            ...panelShows("Tour Card Member", "5000"),
+            ProductScreen.clickDisplayedProduct("Tour Rice"),
+            ProductScreen.clickDisplayedProduct("Tour Rice"),
+            ProductScreen.totalAmountIs("100.00"),
+            ProductScreen.clickPayButton(),
+            // Points: the till proposes the most the member may pay; the cashier pays 20.00.
+            PaymentScreen.clickPaymentMethod("Points"),
+            NumberPopup.enterValue("20"),
+            Dialog.confirm("Pay"),
+            PaymentScreen.remainingIs("80.00"),
+            // Stored value: 30.00; cash: the rest.
+            PaymentScreen.clickPaymentMethod("Stored Value"),
+            PaymentScreen.clickNumpad("3 0"),
+            PaymentScreen.remainingIs("50.00"),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.remainingIs("0.00"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptShows(".chain-points-spent", "2000"),
+            receiptShows(".chain-points-earned", "80"),
+            receiptShows(".chain-points-balance", "3080"),
+            ReceiptScreen.clickNextOrder(),
+            // Refund the whole order: the points come back in proportion, the earned points go.
+            ...ProductScreen.clickRefund(),
+            TicketScreen.selectOrder("-0001"),
+            ProductScreen.clickNumpad("2"),
+            TicketScreen.toRefundTextContains("To Refund: 2.00"),
+            TicketScreen.confirmRefund(),
+            ProductScreen.isShown(),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Points"),
+            PaymentScreen.remainingIs("-80.00"),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptShows(".chain-points-returned", "2000"),
+            receiptShows(".chain-points-clawed", "80"),
+            receiptShows(".chain-points-balance", "5000"),
+            ReceiptScreen.clickNextOrder(),
+        ].flat(),
+});

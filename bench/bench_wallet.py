@@ -1,0 +1,269 @@
+"""Stored-value payments per second: the suite's real payment service against raw PostgreSQL.
+
+    ./run bench bench_wallet [--db chain_bench_wallet] [--workers 8] [--seconds 10]
+                             [--balances 1000] [--json bench/results/bench_wallet.json]
+
+Creates (once) a throwaway database with chain_member, a bench store, a cashier, 1,000 funded
+members and one POS order the payments refer to. Then, in the same run, with ``--workers``
+concurrent processes (the tills), each on its own connection:
+
+- **suite**: ``res.partner.chain_wallet_pay(1.0, store, key, pos_order)`` as the cashier, one
+  Odoo cursor per payment (a request's transaction: REPEATABLE READ, commit), the service's
+  lock-check-debit-insert: idempotency check, guarded ``UPDATE .. WHERE principal + bonus >=
+  amount RETURNING``, ledger insert. A serialization failure (two tills on one balance) is
+  retried at once, as Odoo retries the request (without its random back-off, see README);
+- **raw**: psycopg2 running the same SQL statements in one transaction at PostgreSQL's default
+  isolation (READ COMMITTED: a waiter re-reads the row instead of failing).
+
+on one hot balance (every till pays from the same member) and on ``--balances`` balances
+(each payment picks a random member). Prints payments/s, retries and the suite/raw ratio
+(target: >= 0.5), then checks that every cached balance still equals its ledger.
+"""
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import random
+import sys
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FUND = 1_000_000_000  # each bench balance; payments of 1.00 never exhaust it
+
+# The raw transaction: the statements the service sends for one payment (principal first).
+RAW_KEY = "SELECT id FROM chain_wallet_transaction WHERE idempotency_key = %s"
+RAW_ACCOUNT = "SELECT id FROM chain_wallet_account WHERE partner_id = %s AND currency_id = %s"
+RAW_DEBIT = """
+    UPDATE chain_wallet_account
+       SET last_principal = -(LEAST(principal, %(a)s::numeric)),
+           last_bonus = -((%(a)s::numeric - LEAST(principal, %(a)s::numeric))),
+           principal = principal - (LEAST(principal, %(a)s::numeric)),
+           bonus = bonus - ((%(a)s::numeric - LEAST(principal, %(a)s::numeric))),
+           write_uid = %(uid)s, write_date = now() at time zone 'UTC'
+     WHERE id = %(id)s AND principal + bonus >= %(a)s::numeric
+    RETURNING last_principal, last_bonus, principal, bonus
+"""
+RAW_INSERT = """
+    INSERT INTO chain_wallet_transaction (date, partner_id, account_id, currency_id, company_id,
+        store_id, user_id, kind, principal, bonus, amount, principal_after, bonus_after,
+        balance_after, pos_order_id, pos_session_id, idempotency_key,
+        create_uid, create_date, write_uid, write_date)
+    VALUES (now() at time zone 'UTC', %s, %s, %s, %s, %s, %s, 'payment', %s, %s, %s, %s, %s, %s,
+        %s, %s, %s, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')
+    RETURNING id
+"""
+
+
+# ----------------------------------------------------------------------------------------------
+# Set-up (Odoo, in the parent process)
+# ----------------------------------------------------------------------------------------------
+def prepare(db, balances):
+    from common import ensure_database, environment, load_registry
+
+    ensure_database(db, "chain_member")
+    registry = load_registry(db)
+    with environment(registry) as env:
+        ids = ensure_bench_data(env, balances)
+        env.cr.commit()
+    return ids
+
+
+def ensure_bench_data(env, balances):
+    from odoo import Command
+    from odoo.tests import new_test_user
+
+    env = env(context=dict(env.context, tracking_disable=True))
+    Store = env["chain.store"]
+    store = Store.search([("code", "=", "BENCH-W")]) or Store.create({"code": "BENCH-W", "name": "Wallet bench"})
+    if not Store.get_headquarters():
+        Store.create({"code": "BENCH-HQ", "name": "Bench HQ", "kind": "headquarters"})
+    user = env["res.users"].search([("login", "=", "bench_wallet_cashier")])
+    if not user:
+        user = new_test_user(env, login="bench_wallet_cashier", groups="chain_member.group_chain_cashier")
+        user.chain_store_ids = [Command.set(store.ids)]
+    env.cr.execute("SELECT id FROM res_partner WHERE name LIKE 'Bench Wallet Member %%' ORDER BY id")
+    members = [row[0] for row in env.cr.fetchall()]
+    if len(members) < balances + 1:
+        print(f"creating {balances + 1 - len(members)} funded members...", flush=True)
+        Partner = env["res.partner"]
+        Ledger = env["chain.wallet.transaction"]
+        for n in range(len(members), balances + 1):
+            partner = Partner.create(
+                {"name": f"Bench Wallet Member {n:04d}", "is_member": True, "mobile": f"1370000{n:04d}"}
+            )
+            Ledger._post(partner, "adjustment", store, f"bench:fund:{partner.id}", "credit", principal=FUND)
+            members.append(partner.id)
+    order = env["pos.order"].search([("pos_reference", "=", "BENCH-WALLET")], limit=1)
+    if not order:
+        journal = env["account.journal"].create({"name": "Bench cash", "code": "BCSH", "type": "cash"})
+        cash = env["pos.payment.method"].create({"name": "Bench cash", "journal_id": journal.id})
+        config = env["pos.config"].create(
+            {"name": "Bench till", "chain_store_id": store.id, "payment_method_ids": [Command.set(cash.ids)]}
+        )
+        session = env["pos.session"].create({"config_id": config.id, "user_id": user.id})
+        order = env["pos.order"].create(
+            {
+                "session_id": session.id,
+                "pos_reference": "BENCH-WALLET",
+                "amount_total": 0.0,
+                "amount_paid": 0.0,
+                "amount_tax": 0.0,
+                "amount_return": 0.0,
+            }
+        )
+    company = store.company_id
+    return {
+        "store": store.id,
+        "company": company.id,
+        "currency": company.currency_id.id,
+        "uid": user.id,
+        "hot": members[0],
+        "members": members[1 : balances + 1],
+        "order": order.id,
+        "session": order.session_id.id,
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# The tills
+# ----------------------------------------------------------------------------------------------
+def suite_till(db, ids, scenario, ready, start, stop_at, results):
+    """One till: the real service, one Odoo cursor (transaction) per payment."""
+    sys.path.insert(0, str(HERE))
+    from common import load_registry
+
+    from odoo import api
+    from psycopg2 import errors
+
+    registry = load_registry(db)
+    rng = random.Random(os.getpid())
+
+    def pay(partner_id):
+        with registry.cursor() as cr:
+            env = api.Environment(cr, ids["uid"], {})
+            env["res.partner"].browse(partner_id).chain_wallet_pay(
+                1.0,
+                store=env["chain.store"].browse(ids["store"]),
+                key=f"bench:{uuid.uuid4()}",
+                pos_order=env["pos.order"].browse(ids["order"]),
+            )
+
+    pay(rng.choice(ids["members"]))  # warm the caches (groups, parameters) before the clock
+    ready.put(True)
+    start.wait()
+    done = retries = 0
+    while time.time() < stop_at.value:
+        partner_id = ids["hot"] if scenario == "hot" else rng.choice(ids["members"])
+        while True:
+            try:
+                pay(partner_id)
+                done += 1
+                break
+            except errors.SerializationFailure:
+                retries += 1
+    results.put((done, retries))
+
+
+def raw_till(db, ids, scenario, ready, start, stop_at, results):
+    """One till: the same statements in one psycopg2 transaction (READ COMMITTED)."""
+    import psycopg2
+
+    conn = psycopg2.connect(
+        dbname=db,
+        user=os.environ.get("CHAIN_DB_USER", "odoo"),
+        host=os.environ.get("PGHOST", "127.0.0.1"),
+        port=os.environ.get("PGPORT", "5432"),
+    )
+    rng = random.Random(os.getpid())
+    uid = ids["uid"]
+
+    def pay(partner_id):
+        key = f"bench:{uuid.uuid4()}"
+        with conn, conn.cursor() as cr:
+            cr.execute(RAW_KEY, (key,))
+            cr.fetchone()
+            cr.execute(RAW_ACCOUNT, (partner_id, ids["currency"]))
+            account_id = cr.fetchone()[0]
+            cr.execute(RAW_DEBIT, {"a": 1.0, "id": account_id, "uid": uid})
+            dp, db_, pa, ba = cr.fetchone()
+            cr.execute(
+                RAW_INSERT,
+                (partner_id, account_id, ids["currency"], ids["company"], ids["store"], uid,
+                 dp, db_, dp + db_, pa, ba, pa + ba, ids["order"], ids["session"], key, uid, uid),
+            )
+
+    pay(rng.choice(ids["members"]))
+    ready.put(True)
+    start.wait()
+    done = 0
+    while time.time() < stop_at.value:
+        pay(ids["hot"] if scenario == "hot" else rng.choice(ids["members"]))
+        done += 1
+    conn.close()
+    results.put((done, 0))
+
+
+def run(kind, db, ids, scenario, workers, seconds):
+    ctx = mp.get_context("spawn")
+    ready, results, start = ctx.Queue(), ctx.Queue(), ctx.Event()
+    stop_at = ctx.Value("d", 0.0)
+    target = suite_till if kind == "suite" else raw_till
+    procs = [ctx.Process(target=target, args=(db, ids, scenario, ready, start, stop_at, results)) for _ in range(workers)]
+    for proc in procs:
+        proc.start()
+    for _ in procs:
+        ready.get(timeout=300)
+    begin = time.time()
+    stop_at.value = begin + seconds
+    start.set()
+    totals = [results.get(timeout=seconds + 300) for _ in procs]
+    elapsed = time.time() - begin
+    for proc in procs:
+        proc.join()
+    done = sum(t[0] for t in totals)
+    retries = sum(t[1] for t in totals)
+    return {"tx": done, "seconds": round(elapsed, 2), "tx_per_s": round(done / elapsed, 1), "retries": retries}
+
+
+def check_consistency(db):
+    from common import environment, load_registry
+
+    registry = load_registry(db)
+    with environment(registry) as env:
+        return env["chain.wallet.transaction"]._check_ledger_consistency()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="chain_bench_wallet")
+    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--balances", type=int, default=1000)
+    parser.add_argument("--json", default=str(HERE / "results" / "bench_wallet.json"))
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(HERE))
+    ids = prepare(args.db, args.balances)
+    print(f"{args.workers} tills, {args.seconds:.0f} s per measure, db {args.db}", flush=True)
+    report = {"workers": args.workers, "seconds": args.seconds, "balances": args.balances}
+    for scenario, label in (("hot", "one hot balance"), ("spread", f"{args.balances} balances")):
+        row = {}
+        for kind in ("raw", "suite"):
+            row[kind] = run(kind, args.db, ids, scenario, args.workers, args.seconds)
+            print(f"  {label:>16} {kind:>5}: {row[kind]['tx_per_s']:8.1f} payments/s "
+                  f"({row[kind]['tx']} in {row[kind]['seconds']} s, {row[kind]['retries']} retries)", flush=True)
+        row["ratio"] = round(row["suite"]["tx_per_s"] / row["raw"]["tx_per_s"], 2)
+        print(f"  {label:>16} suite/raw = {row['ratio']:.2f} (target >= 0.5)", flush=True)
+        report[scenario] = row
+    differences = check_consistency(args.db)
+    report["ledger_differences"] = len(differences)
+    print(f"cached balances equal to their ledger: {'yes' if not differences else differences[:5]}")
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
