@@ -36,10 +36,6 @@ registry.category("web_tour.tours").add("ChainLoyaltyFindAndEarnTour", {
         [
             Chrome.startPoS(),
             Dialog.confirm("Open Register"),
-            {
-                trigger: "body",
-                run: () => console.log("DBG", JSON.stringify(odoo.__WOWL_DEBUG__?.root?.env?.services?.pos?.config?.chain_store_id), document.querySelector(".product-screen .leftpane")?.innerHTML.slice(0, 600)),
-            },
             // A card swiped on the reader arrives as a barcode scan of the card number.
             ...scan_barcode(CARD_NUMBER),
             ...panelShows("Tour Card Member", "1000"),
@@ -92,13 +88,11 @@ registry.category("web_tour.tours").add("ChainLoyaltyRedeemSplitRefundTour", {
             NumberPopup.enterValue("20"),
             Dialog.confirm("Pay"),
             PaymentScreen.remainingIs("80.00"),
-            // Stored value: 30.00; cash: the rest.
-            PaymentScreen.clickPaymentMethod("Stored Value"),
-            PaymentScreen.clickNumpad("3 0"),
-            PaymentScreen.remainingIs("50.00"),
+            // Cash: 50.00; stored value: the rest (30.00), which completes and validates the order.
             PaymentScreen.clickPaymentMethod("Cash"),
-            PaymentScreen.remainingIs("0.00"),
-            PaymentScreen.clickValidate(),
+            PaymentScreen.clickNumpad("5 0"),
+            PaymentScreen.remainingIs("30.00"),
+            PaymentScreen.clickPaymentMethod("Stored Value"),
             ReceiptScreen.isShown(),
             receiptShows(".chain-points-spent", "2000"),
             receiptShows(".chain-points-earned", "80"),
@@ -114,8 +108,8 @@ registry.category("web_tour.tours").add("ChainLoyaltyRedeemSplitRefundTour", {
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Points"),
             PaymentScreen.remainingIs("-80.00"),
-            PaymentScreen.clickPaymentMethod("Cash"),
-            PaymentScreen.clickValidate(),
+            // The rest goes back to the stored value (which completes and validates the refund).
+            PaymentScreen.clickPaymentMethod("Stored Value"),
             ReceiptScreen.isShown(),
             receiptShows(".chain-points-returned", "2000"),
             receiptShows(".chain-points-clawed", "80"),
