@@ -81,8 +81,9 @@ class Till:
                 values["chain_store_id"] = store.id
             config = env["pos.config"].create(values)
         if not config.current_session_id:
-            config.open_ui()
-            config.current_session_id.set_opening_control(0, None)
+            admin = env.ref("base.user_admin")  # the superuser may not open a session
+            config.with_user(admin).open_ui()
+            config.current_session_id.with_user(admin).set_opening_control(0, None)
         self.session_id = config.current_session_id.id
         self.pricelist_id = config.pricelist_id.id
         methods = config.payment_method_ids
@@ -100,7 +101,9 @@ class Till:
                     10_000_000, store=config.chain_store_id, key=f"bench:{uuid.uuid4()}"
                 )
             program = env.ref("chain_loyalty.points_program")
-            program.write({"redeem_min_points": 0, "redeem_max_points": 0, "redeem_max_percent": 100})
+            program.write(
+                {"redeem_min_points": 0, "redeem_max_points": 0, "redeem_max_percent": 100}
+            )
         else:
             partner = Partner.search([("name", "=", "Bench Customer")], limit=1) or Partner.create(
                 {"name": "Bench Customer"}
@@ -126,7 +129,11 @@ class Till:
                     }
                 )
             )
-        payments = [(self.points_id, 1.0), (self.cash_id, total - 1.0)] if pay_with_points else [(self.cash_id, total)]
+        payments = (
+            [(self.points_id, 1.0), (self.cash_id, total - 1.0)]
+            if pay_with_points
+            else [(self.cash_id, total)]
+        )
         order_uuid = str(uuid.uuid4())
         return {
             "uuid": order_uuid,
@@ -185,12 +192,18 @@ def summary(samples):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", default="chain_bench_sync", help="prefix of the two databases")
     parser.add_argument("--orders", type=int, default=300, help="orders timed in each database")
     parser.add_argument("--batch", type=int, default=10, help="orders per alternating batch")
-    parser.add_argument("--warmup", type=int, default=20, help="untimed orders in each database first")
-    parser.add_argument("--points-share", type=float, default=0.25, help="suite orders paying partly with points")
+    parser.add_argument(
+        "--warmup", type=int, default=20, help="untimed orders in each database first"
+    )
+    parser.add_argument(
+        "--points-share", type=float, default=0.25, help="suite orders paying partly with points"
+    )
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
@@ -228,13 +241,19 @@ def main():
 
     for name in ("stock", "suite"):
         data = figures[name]
-        label = "stock Odoo (point_of_sale + pos_loyalty)" if name == "stock" else "suite (chain_loyalty)"
+        label = (
+            "stock Odoo (point_of_sale + pos_loyalty)"
+            if name == "stock"
+            else "suite (chain_loyalty)"
+        )
         print(
             f"{label:<42} median {data['median_ms']:7.1f} ms  mean {data['mean_ms']:7.1f} ms  "
-            f"p90 {data['p90_ms']:7.1f} ms  SQL/order {data['sql_per_order']:6.1f}  (n={data['orders']})"
+            f"p90 {data['p90_ms']:7.1f} ms  SQL/order {data['sql_per_order']:6.1f}  "
+            f"(n={data['orders']})"
         )
     print(
-        f"suite / stock: {figures['ratio_median']:.3f} (median), {figures['ratio_mean']:.3f} (mean); "
+        f"suite / stock: {figures['ratio_median']:.3f} (median), "
+        f"{figures['ratio_mean']:.3f} (mean); "
         f"added {figures['added_ms_median']:.1f} ms per order; target <= 1.15"
     )
     print(f"points ledger differences: {figures['ledger_differences']}")

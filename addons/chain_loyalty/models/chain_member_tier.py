@@ -8,9 +8,7 @@ class ChainMemberTier(models.Model):
     _name = "chain.member.tier"
     _inherit = ["chain.member.tier", "pos.load.mixin"]
 
-    discount_program_id = fields.Many2one(
-        "loyalty.program", compute="_compute_discount_program_id", string="Discount Program"
-    )
+    discount_program_id = fields.Many2one("loyalty.program", compute="_compute_discount_program_id")
 
     @api.model
     def _load_pos_data_fields(self, config_id):

@@ -40,11 +40,13 @@ class ChainPointsAdjustment(models.Model):
         index=True,
         default=lambda self: self.env.user._chain_default_store(),
     )
-    state = fields.Selection(ADJUSTMENT_STATES, required=True, default="draft", readonly=True, tracking=True)
-    requested_by_id = fields.Many2one(
-        "res.users", readonly=True, default=lambda self: self.env.user, string="Requested By"
+    state = fields.Selection(
+        ADJUSTMENT_STATES, required=True, default="draft", readonly=True, tracking=True
     )
-    approved_by_id = fields.Many2one("res.users", readonly=True, string="Approved By")
+    requested_by_id = fields.Many2one(
+        "res.users", readonly=True, default=lambda self: self.env.user
+    )
+    approved_by_id = fields.Many2one("res.users", readonly=True)
     move_id = fields.Many2one("chain.points.move", readonly=True, string="Ledger Move")
     balance = fields.Integer(related="partner_id.points_balance", string="Current Balance")
     needs_approval = fields.Boolean(compute="_compute_needs_approval")
@@ -63,7 +65,9 @@ class ChainPointsAdjustment(models.Model):
         if {"partner_id", "points", "store_id"} & set(vals) and any(
             adjustment.state != "draft" for adjustment in self
         ):
-            raise UserError(_("A submitted adjustment cannot be changed: refuse it and post another."))
+            raise UserError(
+                _("A submitted adjustment cannot be changed: refuse it and post another.")
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -81,7 +85,9 @@ class ChainPointsAdjustment(models.Model):
             partner = adjustment.partner_id.with_env(self.env)
             store = partner._chain_points_prepare("adjust", adjustment.store_id)
             if not (adjustment.reason or "").strip():
-                raise UserError(_("Give the reason for the adjustment: it goes to the operation log."))
+                raise UserError(
+                    _("Give the reason for the adjustment: it goes to the operation log.")
+                )
             if adjustment.needs_approval and not self._is_hq():
                 adjustment.sudo().state = "to_approve"
                 adjustment._log("points_adjustment_request", store)
@@ -116,7 +122,9 @@ class ChainPointsAdjustment(models.Model):
         key = f"adjust:{self.id}"
         values = {"adjustment_id": self.id, "reason": self.reason}
         if self.points > 0:
-            move = Move._post_credit(partner, store, "adjust", self.points, key, rule="adjustment", values=values)
+            move = Move._post_credit(
+                partner, store, "adjust", self.points, key, rule="adjustment", values=values
+            )
         else:
             move = Move._post_debit(partner, store, "adjust", -self.points, key, values=values)
         self.write({"state": "done", "move_id": move.id})

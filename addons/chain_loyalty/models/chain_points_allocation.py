@@ -37,11 +37,11 @@ class ChainPointsAllocation(models.Model):
         )
 
     @api.model_create_multi
-    def create(self, vals_list):
+    def create(self, vals_list):  # pylint: disable=method-required-super
         raise UserError(_("Points allocations are written only by the points service."))
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(_("The points ledger cannot be changed: post a correcting move."))
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super
         raise UserError(_("The points ledger cannot be deleted: post a correcting move."))

@@ -89,7 +89,9 @@ class ChainPointsMove(models.Model):
     user_id = fields.Many2one("res.users", string="Operator", required=True, readonly=True)
     kind = fields.Selection(MOVE_KINDS, required=True, readonly=True, index=True)
     rule = fields.Selection(EARN_RULES, string="Earned Through", readonly=True)
-    points = fields.Integer(readonly=True, help="Positive: credited to the member; negative: taken.")
+    points = fields.Integer(
+        readonly=True, help="Positive: credited to the member; negative: taken."
+    )
     unrecovered = fields.Integer(
         readonly=True,
         help="Points a refund should have taken back but could not: the member had already "
@@ -106,23 +108,24 @@ class ChainPointsMove(models.Model):
     pos_payment_id = fields.Many2one("pos.payment", string="POS Payment", readonly=True)
     origin_id = fields.Many2one(
         "chain.points.move",
-        string="Origin",
         readonly=True,
         index="btree_not_null",
         help="The move a clawback or a return reverses.",
     )
     reward_id = fields.Many2one("chain.points.reward", readonly=True)
     adjustment_id = fields.Many2one("chain.points.adjustment", readonly=True)
-    lot_id = fields.Many2one(
-        "chain.points.lot", compute="_compute_lot_id", string="Lot Opened"
-    )
+    lot_id = fields.Many2one("chain.points.lot", compute="_compute_lot_id", string="Lot Opened")
     allocation_ids = fields.One2many("chain.points.allocation", "move_id", readonly=True)
     idempotency_key = fields.Char(required=True, readonly=True)
     reason = fields.Text(readonly=True)
     details = fields.Json(readonly=True)
 
     _sql_constraints = [
-        ("idempotency_key_unique", "unique(idempotency_key)", "This operation was already recorded."),
+        (
+            "idempotency_key_unique",
+            "unique(idempotency_key)",
+            "This operation was already recorded.",
+        ),
         ("unrecovered_positive", "CHECK(unrecovered >= 0)", "Unrecovered points are positive."),
     ]
 
@@ -154,13 +157,13 @@ class ChainPointsMove(models.Model):
             move.display_name = f"{kinds.get(move.kind, '')} {move.points:+d}"
 
     @api.model_create_multi
-    def create(self, vals_list):
+    def create(self, vals_list):  # pylint: disable=method-required-super
         raise UserError(_("Points moves are written only by the points service (see the README)."))
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(_("The points ledger cannot be changed: post a correcting move."))
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super
         raise UserError(_("The points ledger cannot be deleted: post a correcting move."))
 
     # ------------------------------------------------------------------------------------------
@@ -201,7 +204,9 @@ class ChainPointsMove(models.Model):
         return move
 
     @api.model
-    def _post_debit(self, partner, store, kind, points, key, values=None, partial=False, first_lots=()):
+    def _post_debit(
+        self, partner, store, kind, points, key, values=None, partial=False, first_lots=()
+    ):
         """Take ``points`` > 0, the lots ``first_lots`` first, then the lots that expire first.
 
         :param partial: take what the balance holds and record the rest as ``unrecovered``
@@ -242,7 +247,8 @@ class ChainPointsMove(models.Model):
         if points > available:
             raise UserError(
                 _(
-                    "%(points)s points cannot be given back: the refunded order spent %(available)s "
+                    "%(points)s points cannot be given back: the refunded order spent "
+                    "%(available)s "
                     "points that have not been given back yet.",
                     points=points,
                     available=available,
@@ -332,7 +338,9 @@ class ChainPointsMove(models.Model):
             return
         self.env.cr.execute(
             """
-            WITH given (lot_id, points) AS (SELECT * FROM unnest(%(lots)s::int[], %(points)s::int[])),
+            WITH given (lot_id, points) AS (
+                SELECT * FROM unnest(%(lots)s::int[], %(points)s::int[])
+            ),
             lots AS (
                 UPDATE chain_points_lot l SET remaining = l.remaining - given.points
                   FROM given WHERE l.id = given.lot_id
@@ -371,9 +379,7 @@ class ChainPointsMove(models.Model):
         }
         names = [name for name in MOVE_COLUMNS if vals.get(name) not in (None, False)]
         columns = [*names, "create_uid", "create_date", "write_uid", "write_date"]
-        params = [
-            json.dumps(vals[name]) if name == "details" else vals[name] for name in names
-        ]
+        params = [json.dumps(vals[name]) if name == "details" else vals[name] for name in names]
         now = vals["date"]
         params += [self.env.uid, now, self.env.uid, now]
         self.env.cr.execute(
@@ -383,7 +389,9 @@ class ChainPointsMove(models.Model):
         )
         partner.invalidate_recordset(["points_balance", "points_move_ids", "points_lot_ids"])
         if vals.get("pos_order_id"):
-            self.env["pos.order"].browse(vals["pos_order_id"]).invalidate_recordset(["chain_points_move_ids"])
+            self.env["pos.order"].browse(vals["pos_order_id"]).invalidate_recordset(
+                ["chain_points_move_ids"]
+            )
         return self.browse(self.env.cr.fetchone()[0])
 
     @api.model

@@ -96,7 +96,8 @@ class ChainPointsProgram(models.Model):
         help="The first order earns the bonus from this amount on."
     )
     checkin_points = fields.Integer(
-        string="Daily Check-in Points", help="Points for checking in on the member portal, once a day."
+        string="Daily Check-in Points",
+        help="Points for checking in on the member portal, once a day.",
     )
     # Expiry
     expiry_mode = fields.Selection(EXPIRY_MODES, required=True, default="months")
@@ -121,9 +122,7 @@ class ChainPointsProgram(models.Model):
     redeem_min_points = fields.Integer(
         string="Minimum Points per Order", help="An order redeems at least this many points."
     )
-    redeem_max_points = fields.Integer(
-        string="Maximum Points per Order", help="0: no maximum."
-    )
+    redeem_max_points = fields.Integer(string="Maximum Points per Order", help="0: no maximum.")
     redeem_max_percent = fields.Float(
         string="Maximum Share of the Order (%)",
         default=100.0,
@@ -166,9 +165,21 @@ class ChainPointsProgram(models.Model):
         return programs
 
     def write(self, vals):
+        logged = [name for name in vals if name in self._fields and name != "product_rule_ids"]
+        before = {program.id: program._log_values(logged) for program in self}
         result = super().write(vals)
         self.env.registry.clear_cache()
+        for program in self:
+            after = program._log_values(logged)
+            if after != before[program.id]:
+                self.env["chain.operation.log"].log_operation(
+                    "points_program", program, before=before[program.id], after=after
+                )
         return result
+
+    def _log_values(self, names):
+        self.ensure_one()
+        return {name: self._fields[name].convert_to_export(self[name], self) for name in names}
 
     # ------------------------------------------------------------------------------------------
     # The program in force
@@ -203,7 +214,9 @@ class ChainPointsProgram(models.Model):
         tier = partner.member_tier_id
         if self.use_tier_multiplier and tier and tier.points_multiplier != 1:
             factors["tier"] = tier.points_multiplier
-        if self.birthday_multiplier != 1 and partner._chain_points_is_birthday(day, self.birthday_scope):
+        if self.birthday_multiplier != 1 and partner._chain_points_is_birthday(
+            day, self.birthday_scope
+        ):
             factors["birthday"] = self.birthday_multiplier
         if self.member_day_multiplier != 1 and self._is_member_day(day):
             factors["member_day"] = self.member_day_multiplier
@@ -342,7 +355,7 @@ class ChainPointsProgram(models.Model):
             raise UserError(
                 _(
                     "Points pay at most %(percent)s%% of an order: %(limit)s here.",
-                    percent=f"{self.redeem_max_percent:g}",
+                    percent=format(self.redeem_max_percent, "g"),
                     limit=self.currency_id.format(limit),
                 )
             )
@@ -351,7 +364,8 @@ class ChainPointsProgram(models.Model):
             if points > balance:
                 raise UserError(
                     _(
-                        "Insufficient points: %(member)s has %(available)s points, %(points)s are needed.",
+                        "Insufficient points: %(member)s has %(available)s points, "
+                        "%(points)s are needed.",
                         member=partner.display_name,
                         available=balance,
                         points=points,

@@ -30,7 +30,9 @@ class ChainPointsReward(models.Model):
     program_id = fields.Many2one(
         "loyalty.program",
         string="Coupon Program",
-        domain=[("program_type", "in", ("coupons", "gift_card", "promotion", "next_order_coupons"))],
+        domain=[
+            ("program_type", "in", ("coupons", "gift_card", "promotion", "next_order_coupons"))
+        ],
         help="A coupon of this program is issued to the member.",
     )
     coupon_points = fields.Float(
@@ -54,9 +56,13 @@ class ChainPointsReward(models.Model):
     def _check_target(self):
         for reward in self:
             if reward.kind == "product" and not reward.product_id:
-                raise ValidationError(_("Choose the gift product of the reward %(name)s.", name=reward.name))
+                raise ValidationError(
+                    _("Choose the gift product of the reward %(name)s.", name=reward.name)
+                )
             if reward.kind == "coupon" and not reward.program_id:
-                raise ValidationError(_("Choose the coupon program of the reward %(name)s.", name=reward.name))
+                raise ValidationError(
+                    _("Choose the coupon program of the reward %(name)s.", name=reward.name)
+                )
 
     @api.onchange("product_id")
     def _onchange_product_id(self):
@@ -68,12 +74,20 @@ class ChainPointsReward(models.Model):
     # ------------------------------------------------------------------------------------------
     @api.model
     def _load_pos_data_domain(self, data):
-        store_id = self.env["pos.config"].browse(data["pos.config"]["data"][0]["id"]).chain_store_id.id
+        store_id = (
+            self.env["pos.config"].browse(data["pos.config"]["data"][0]["id"]).chain_store_id.id
+        )
         today = fields.Date.context_today(self)
         return [
-            "|", ("store_ids", "=", False), ("store_ids", "in", [store_id or 0]),
-            "|", ("date_from", "=", False), ("date_from", "<=", today),
-            "|", ("date_to", "=", False), ("date_to", ">=", today),
+            "|",
+            ("store_ids", "=", False),
+            ("store_ids", "in", [store_id or 0]),
+            "|",
+            ("date_from", "=", False),
+            ("date_from", "<=", today),
+            "|",
+            ("date_to", "=", False),
+            ("date_to", ">=", today),
         ]
 
     @api.model

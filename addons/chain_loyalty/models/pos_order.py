@@ -16,7 +16,10 @@ class PosOrder(models.Model):
     _inherit = "pos.order"
 
     chain_points_earned = fields.Integer(
-        string="Points Earned", readonly=True, copy=False, help="Points this order earned (bonuses included)."
+        string="Points Earned",
+        readonly=True,
+        copy=False,
+        help="Points this order earned (bonuses included).",
     )
     chain_points_spent = fields.Integer(
         string="Points Spent",
@@ -27,9 +30,7 @@ class PosOrder(models.Model):
     chain_points_clawed = fields.Integer(
         string="Points Taken Back", readonly=True, copy=False, help="Points a refund took back."
     )
-    chain_points_balance = fields.Integer(
-        string="Points Balance After", readonly=True, copy=False
-    )
+    chain_points_balance = fields.Integer(string="Points Balance After", readonly=True, copy=False)
     chain_points_processed = fields.Boolean(readonly=True, copy=False)
     chain_wallet_balance_after = fields.Float(
         string="Stored Value After",
@@ -94,13 +95,16 @@ class PosOrder(models.Model):
                 discount = -sum(program_lines.mapped("price_subtotal_incl"))
                 base = sum((self.lines - program_lines).mapped("price_subtotal_incl"))
                 allowed = base * tier.discount_percent / 100.0
-                if self.currency_id.compare_amounts(discount, allowed + 0.01 * len(program_lines)) > 0:
+                if (
+                    self.currency_id.compare_amounts(discount, allowed + 0.01 * len(program_lines))
+                    > 0
+                ):
                     raise UserError(
                         _(
                             "The discount of tier %(tier)s is %(percent)s%% at most: %(allowed)s "
                             "on this order, not %(discount)s.",
                             tier=tier.name,
-                            percent=f"{tier.discount_percent:g}",
+                            percent=format(tier.discount_percent, "g"),
                             allowed=self.currency_id.format(allowed),
                             discount=self.currency_id.format(discount),
                         )
@@ -122,7 +126,9 @@ class PosOrder(models.Model):
                 raise UserError(
                     _("Select the member first: points belong to a member of the chain.")
                     if store
-                    else _("This point of sale belongs to no chain store: points cannot be used here.")
+                    else _(
+                        "This point of sale belongs to no chain store: points cannot be used here."
+                    )
                 )
             return
         program = self.env["chain.points.program"]._get_program()
@@ -155,12 +161,18 @@ class PosOrder(models.Model):
         back): {"points", "amount"} with a negative amount, for the till's points line."""
         origin = self.browse(refunded_order_id).exists()
         Move = self.env["chain.points.move"].sudo()
-        spends = Move.search([("pos_order_id", "=", origin.id), ("kind", "=", "spend")]) if origin else Move
+        spends = (
+            Move.search([("pos_order_id", "=", origin.id), ("kind", "=", "spend")])
+            if origin
+            else Move
+        )
         program = self.env["chain.points.program"]._get_program()
         if not spends or not program or origin.amount_total <= 0:
             return {"points": 0, "amount": 0.0}
         spent = -sum(spends.mapped("points"))
-        returned = sum(Move.search([("origin_id", "in", spends.ids), ("kind", "=", "return")]).mapped("points"))
+        returned = sum(
+            Move.search([("origin_id", "in", spends.ids), ("kind", "=", "return")]).mapped("points")
+        )
         ratio = min(abs(refund_total) / origin.amount_total, 1.0)
         points = max(min(int(round(spent * ratio + 1e-9)), spent - returned), 0)
         return {"points": points, "amount": -program._value_of(points)}
@@ -179,7 +191,11 @@ class PosOrder(models.Model):
             points = program._points_for_amount(abs(payment.amount))
             if payment.amount > 0:
                 partner.chain_points_spend(
-                    points, store=store, key=payment_key, pos_order=self, pos_payment=payment,
+                    points,
+                    store=store,
+                    key=payment_key,
+                    pos_order=self,
+                    pos_payment=payment,
                     amount=payment.amount,
                 )
                 spent += points
@@ -187,10 +203,18 @@ class PosOrder(models.Model):
                 origins = self._chain_points_refunded_spends(refunded)
                 if not origins:
                     raise UserError(
-                        _("Points can be given back only for a refunded order that was paid with points.")
+                        _(
+                            "Points can be given back only for a refunded order that was paid "
+                            "with points."
+                        )
                     )
                 origins[:1].partner_id.with_env(self.env).chain_points_return(
-                    points, store, payment_key, origins, pos_order=self, pos_payment=payment,
+                    points,
+                    store,
+                    payment_key,
+                    origins,
+                    pos_order=self,
+                    pos_payment=payment,
                     amount=payment.amount,
                 )
                 spent -= points
@@ -199,8 +223,10 @@ class PosOrder(models.Model):
     def _chain_points_refunded_spends(self, refunded):
         if not refunded:
             return self.env["chain.points.move"]
-        return self.env["chain.points.move"].sudo().search(
-            [("pos_order_id", "in", refunded.ids), ("kind", "=", "spend")]
+        return (
+            self.env["chain.points.move"]
+            .sudo()
+            .search([("pos_order_id", "in", refunded.ids), ("kind", "=", "spend")])
         )
 
     def _chain_points_exchange_rewards(self, partner, store, key, lines):
@@ -248,7 +274,12 @@ class PosOrder(models.Model):
         earned = 0
         if points:
             earned += partner.chain_points_earn(
-                points, store=store, rule="purchase", key=f"{key}:earn", pos_order=self, details=details
+                points,
+                store=store,
+                rule="purchase",
+                key=f"{key}:earn",
+                pos_order=self,
+                details=details,
             ).points
         if (
             program.first_order_bonus > 0

@@ -6,7 +6,10 @@ class PosSession(models.Model):
 
     @api.model
     def _load_pos_data_models(self, config_id):
-        return super()._load_pos_data_models(config_id) + ["chain.member.tier", "chain.points.reward"]
+        return super()._load_pos_data_models(config_id) + [
+            "chain.member.tier",
+            "chain.points.reward",
+        ]
 
     def _get_combine_receivable_vals(self, payment_method, amount, amount_converted):
         vals = super()._get_combine_receivable_vals(payment_method, amount, amount_converted)

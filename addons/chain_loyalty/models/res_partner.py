@@ -39,7 +39,6 @@ class ResPartner(models.Model):
         help="The member's points, in every store of the chain: the sum of their points ledger.",
     )
     points_value = fields.Monetary(
-        string="Points Value",
         compute="_compute_points_balance",
         currency_field="member_currency_id",
         help="What the points pay at the till.",
@@ -53,7 +52,7 @@ class ResPartner(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # The till's prefix search (see _chain_prefix_search): index range scans only.
         self.env.cr.execute(
             """
@@ -65,6 +64,7 @@ class ResPartner(models.Model):
                 ON res_partner (lower(name) text_pattern_ops) WHERE is_member AND active;
             """
         )
+        return result
 
     @api.depends_context("uid")
     def _compute_chain_birthday_month_now(self):
@@ -88,9 +88,7 @@ class ResPartner(models.Model):
         program = self.env["chain.points.program"]._get_program()
         for partner in self:
             partner.points_balance = balances.get(partner.id, 0)
-            partner.points_value = (
-                program._value_of(partner.points_balance) if program else 0.0
-            )
+            partner.points_value = program._value_of(partner.points_balance) if program else 0.0
 
     def _search_points_balance(self, operator, value):
         if operator not in ("=", "!=", "<", "<=", ">", ">="):
@@ -102,8 +100,12 @@ class ResPartner(models.Model):
         ids = [row[0] for row in self.env.cr.fetchall()]
         value = value or 0
         zero_matches = {
-            "=": value == 0, "!=": value != 0, "<": 0 < value, "<=": 0 <= value,
-            ">": 0 > value, ">=": 0 >= value,
+            "=": value == 0,
+            "!=": value != 0,
+            "<": 0 < value,
+            "<=": 0 <= value,
+            ">": 0 > value,
+            ">=": 0 >= value,
         }[operator]
         if zero_matches:
             self.env.cr.execute("SELECT partner_id FROM chain_points_account WHERE balance <> 0")
@@ -116,7 +118,9 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------------------------
     def action_chain_points_moves(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("chain_loyalty.chain_points_move_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "chain_loyalty.chain_points_move_action"
+        )
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"search_default_partner_id": self.id}
         return action
@@ -135,7 +139,14 @@ class ResPartner(models.Model):
     # The service
     # ------------------------------------------------------------------------------------------
     def chain_points_earn(
-        self, points, store=None, rule="purchase", key=None, pos_order=None, reason=None, details=None,
+        self,
+        points,
+        store=None,
+        rule="purchase",
+        key=None,
+        pos_order=None,
+        reason=None,
+        details=None,
         expiry=None,
     ):
         """Credit ``points`` earned through ``rule`` in a new lot, expiring by the program (or on
@@ -163,22 +174,28 @@ class ResPartner(models.Model):
         self._chain_points_event("points_earned", move, store)
         return move
 
-    def chain_points_spend(self, points, store=None, key=None, pos_order=None, pos_payment=None, amount=0.0):
+    def chain_points_spend(
+        self, points, store=None, key=None, pos_order=None, pos_payment=None, amount=0.0
+    ):
         """Pay with ``points`` at the till (the lots expiring first first). Refuses with a
         UserError when the balance is short."""
         self.ensure_one()
         store = self._chain_points_prepare("spend", store)
-        move = self.env["chain.points.move"].sudo()._post_debit(
-            self,
-            store,
-            "spend",
-            int(points),
-            key or self._chain_points_new_key("spend"),
-            values={
-                "pos_order_id": pos_order.id if pos_order else False,
-                "pos_payment_id": pos_payment.id if pos_payment else False,
-                "amount": amount,
-            },
+        move = (
+            self.env["chain.points.move"]
+            .sudo()
+            ._post_debit(
+                self,
+                store,
+                "spend",
+                int(points),
+                key or self._chain_points_new_key("spend"),
+                values={
+                    "pos_order_id": pos_order.id if pos_order else False,
+                    "pos_payment_id": pos_payment.id if pos_payment else False,
+                    "amount": amount,
+                },
+            )
         )
         self._chain_points_event("points_redeemed", move, store)
         return move
@@ -208,7 +225,9 @@ class ResPartner(models.Model):
                 "reward_id": reward.id,
                 "pos_order_id": pos_order.id if pos_order else False,
                 "amount": reward.value * qty,
-                "details": {"qty": qty, "coupons": coupons.mapped("code")} if coupons else {"qty": qty},
+                "details": {"qty": qty, "coupons": coupons.mapped("code")}
+                if coupons
+                else {"qty": qty},
             },
         )
         self._chain_points_event("points_redeemed", move, store)
@@ -221,37 +240,47 @@ class ResPartner(models.Model):
         self.ensure_one()
         store = self._chain_points_prepare("refund", store)
         lots = self.env["chain.points.lot"].sudo().search([("move_id", "in", origins.ids)])
-        return self.env["chain.points.move"].sudo()._post_debit(
-            self,
-            store,
-            "clawback",
-            int(points),
-            key,
-            values={
-                "origin_id": origins[:1].id,
-                "pos_order_id": pos_order.id if pos_order else False,
-                "amount": amount,
-            },
-            partial=True,
-            first_lots=lots.ids,
+        return (
+            self.env["chain.points.move"]
+            .sudo()
+            ._post_debit(
+                self,
+                store,
+                "clawback",
+                int(points),
+                key,
+                values={
+                    "origin_id": origins[:1].id,
+                    "pos_order_id": pos_order.id if pos_order else False,
+                    "amount": amount,
+                },
+                partial=True,
+                first_lots=lots.ids,
+            )
         )
 
-    def chain_points_return(self, points, store, key, origins, pos_order=None, pos_payment=None, amount=0.0):
+    def chain_points_return(
+        self, points, store, key, origins, pos_order=None, pos_payment=None, amount=0.0
+    ):
         """A refund gives back ``points`` the refunded sale paid with (the moves ``origins``),
         into the lots they came from."""
         self.ensure_one()
         store = self._chain_points_prepare("refund", store)
-        return self.env["chain.points.move"].sudo()._post_return(
-            self,
-            store,
-            int(points),
-            key,
-            origins,
-            values={
-                "pos_order_id": pos_order.id if pos_order else False,
-                "pos_payment_id": pos_payment.id if pos_payment else False,
-                "amount": amount,
-            },
+        return (
+            self.env["chain.points.move"]
+            .sudo()
+            ._post_return(
+                self,
+                store,
+                int(points),
+                key,
+                origins,
+                values={
+                    "pos_order_id": pos_order.id if pos_order else False,
+                    "pos_payment_id": pos_payment.id if pos_payment else False,
+                    "amount": amount,
+                },
+            )
         )
 
     def chain_points_adjust(self, points, reason, store=None):
@@ -260,8 +289,12 @@ class ResPartner(models.Model):
         above it, it waits for a headquarters manager's approval. Returns the adjustment."""
         self.ensure_one()
         store = self._chain_points_prepare("adjust", store)
-        adjustment = self.env["chain.points.adjustment"].sudo().create(
-            {"partner_id": self.id, "points": points, "reason": reason, "store_id": store.id}
+        adjustment = (
+            self.env["chain.points.adjustment"]
+            .sudo()
+            .create(
+                {"partner_id": self.id, "points": points, "reason": reason, "store_id": store.id}
+            )
         )
         adjustment.with_env(self.env).action_submit()
         return adjustment
@@ -345,11 +378,17 @@ class ResPartner(models.Model):
         partner = self.sudo()
         program = self.env["chain.points.program"]._get_program()
         today = fields.Date.context_today(self)
-        moves = self.env["chain.points.move"].sudo().search(
-            [("partner_id", "=", partner.id)], limit=limit
+        moves = (
+            self.env["chain.points.move"]
+            .sudo()
+            .search([("partner_id", "=", partner.id)], limit=limit)
         )
-        lots = self.env["chain.points.lot"].sudo().search(
-            [("partner_id", "=", partner.id), ("remaining", ">", 0)], order="expiry_date, id"
+        lots = (
+            self.env["chain.points.lot"]
+            .sudo()
+            .search(
+                [("partner_id", "=", partner.id), ("remaining", ">", 0)], order="expiry_date, id"
+            )
         )
         expiring = [lot for lot in lots if lot.expiry_date][:3]
         return {
@@ -366,12 +405,14 @@ class ResPartner(models.Model):
         }
 
     def _chain_points_projection(self, today):
-        """"At your pace": the points earned over the last 12 months (or since joining), per
+        """ "At your pace": the points earned over the last 12 months (or since joining), per
         day, carried to the end of the year, less what expires before then. Returns
         {points, value, date, daily} (points at year end and their value)."""
         self.ensure_one()
         program = self.env["chain.points.program"]._get_program()
-        since = max(today - relativedelta(years=1), self.member_since or today - relativedelta(years=1))
+        since = max(
+            today - relativedelta(years=1), self.member_since or today - relativedelta(years=1)
+        )
         self.env.cr.execute(
             """SELECT COALESCE(SUM(points), 0) FROM chain_points_move
                 WHERE partner_id = %s AND kind = 'earn' AND date >= %s""",
@@ -425,8 +466,14 @@ class ResPartner(models.Model):
         alerts = []
         if card and card.state in ("lost", "expired", "cancelled", "replaced"):
             alerts.append(_("Card %(number)s is %(state)s.", number=card.number, state=card.state))
-        elif card and card.expiry_date and card.expiry_date < fields.Date.context_today(self) + relativedelta(days=30):
-            alerts.append(_("The card expires on %(date)s.", date=fields.Date.to_string(card.expiry_date)))
+        elif (
+            card
+            and card.expiry_date
+            and card.expiry_date < fields.Date.context_today(self) + relativedelta(days=30)
+        ):
+            alerts.append(
+                _("The card expires on %(date)s.", date=fields.Date.to_string(card.expiry_date))
+            )
         wallet = summary.get("wallet_balance")
         if wallet is not None and 0 < wallet < LOW_WALLET_ALERT:
             alerts.append(_("Low stored value."))
@@ -503,10 +550,16 @@ class ResPartner(models.Model):
         branches, params = [], []
         if digits.lstrip("+").isdigit():
             prefix = digits if digits.startswith("+") else f"+{country.phone_code}{digits}"
-            branches.append("(SELECT id FROM res_partner WHERE is_member AND active AND mobile LIKE %s ORDER BY mobile LIMIT %s)")
+            branches.append(
+                "(SELECT id FROM res_partner WHERE is_member AND active AND mobile LIKE %s "
+                "ORDER BY mobile LIMIT %s)"
+            )
             params += [like(prefix), limit]
         if query[:1].upper() == "M" and query[1:].isdigit():
-            branches.append("(SELECT id FROM res_partner WHERE member_code LIKE %s ORDER BY member_code LIMIT %s)")
+            branches.append(
+                "(SELECT id FROM res_partner WHERE member_code LIKE %s "
+                "ORDER BY member_code LIMIT %s)"
+            )
             params += [like(query.upper()), limit]
         if not digits.isdigit():
             branches.append(
@@ -598,7 +651,9 @@ class ResPartner(models.Model):
         for partner in self.filtered("is_member"):
             partner.sudo().chain_points_earn(
                 program.registration_bonus,
-                store=store or partner.home_store_id or self.env["chain.store"].sudo().get_headquarters(),
+                store=store
+                or partner.home_store_id
+                or self.env["chain.store"].sudo().get_headquarters(),
                 rule="registration",
                 key=f"registration:{partner.id}",
             )
@@ -625,7 +680,11 @@ class ResPartner(models.Model):
             from borax.calendars.lunardate import InvalidLunarDateError, LunarDate
 
             month, day = self.birthday_lunar_month, self.birthday_lunar_day or 1
-            for leap, lunar_day in ((int(self.birthday_lunar_leap), day), (0, day), (0, min(day, 29))):
+            for leap, lunar_day in (
+                (int(self.birthday_lunar_leap), day),
+                (0, day),
+                (0, min(day, 29)),
+            ):
                 try:
                     return LunarDate(year, month, lunar_day, leap).to_solar_date()
                 except (InvalidLunarDateError, ValueError):
@@ -645,7 +704,9 @@ class ResPartner(models.Model):
         store = store.sudo()
         self._chain_points_check_right(operation, store)
         if not self.is_member:
-            raise UserError(_("%(name)s is not a member: points are for members.", name=self.display_name))
+            raise UserError(
+                _("%(name)s is not a member: points are for members.", name=self.display_name)
+            )
         return store
 
     def _chain_points_check_right(self, operation, store):
@@ -663,7 +724,10 @@ class ResPartner(models.Model):
             )
         if store not in user.sudo().chain_store_ids:
             raise AccessError(
-                _("You do not work in %(store)s: ask a colleague of that store.", store=store.display_name)
+                _(
+                    "You do not work in %(store)s: ask a colleague of that store.",
+                    store=store.display_name,
+                )
             )
         return True
 

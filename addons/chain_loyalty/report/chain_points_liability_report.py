@@ -18,7 +18,7 @@ class ChainPointsLiabilityReport(models.Model):
     expiry_date = fields.Date(readonly=True)
     remaining = fields.Integer(string="Outstanding Points", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    value = fields.Monetary(string="Value", readonly=True)
+    value = fields.Monetary(readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

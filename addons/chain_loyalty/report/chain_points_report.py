@@ -23,7 +23,9 @@ class ChainPointsReport(models.Model):
     redeemed = fields.Integer(string="Points Redeemed", readonly=True)
     expired = fields.Integer(string="Points Expired", readonly=True)
     reversed = fields.Integer(
-        string="Points Reversed", readonly=True, help="Taken back by refunds, less those given back."
+        string="Points Reversed",
+        readonly=True,
+        help="Taken back by refunds, less those given back.",
     )
     unrecovered = fields.Integer(string="Points Not Recovered", readonly=True)
     points = fields.Integer(string="Net Points", readonly=True)

@@ -83,7 +83,9 @@ class LoyaltyCase(WalletPosCase):
         total = sum(qty * price for _product, qty, price, *_extra in lines)
         cash = self.cash_method if session == self.session_a else self.cash_method_b
         payments = payments if payments is not None else [(cash, total)]
-        return self.sync(self.order_vals(session, lines, payments, partner=partner, **kwargs), user=user)
+        return self.sync(
+            self.order_vals(session, lines, payments, partner=partner, **kwargs), user=user
+        )
 
     def assertLedgerConsistent(self):
         self.assertEqual(self.Move._check_ledger_consistency(), [])

@@ -13,11 +13,21 @@ class TestEarnRules(LoyaltyCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.discount = cls.env["product.product"].create(
-            {"name": "Global discount", "type": "service", "list_price": 0.0, "taxes_id": [Command.clear()],
-             "available_in_pos": True}
+            {
+                "name": "Global discount",
+                "type": "service",
+                "list_price": 0.0,
+                "taxes_id": [Command.clear()],
+                "available_in_pos": True,
+            }
         )
         cls.tier_gold = cls.env["chain.member.tier"].create(
-            {"name": "Test Gold", "sequence": 900, "points_multiplier": 2.0, "spend_threshold": 10**9}
+            {
+                "name": "Test Gold",
+                "sequence": 900,
+                "points_multiplier": 2.0,
+                "spend_threshold": 10**9,
+            }
         )
 
     def today(self):
@@ -48,12 +58,18 @@ class TestEarnRules(LoyaltyCase):
     # Products and categories
     # ------------------------------------------------------------------------------------------
     def test_category_multiplier_covers_its_subcategories(self):
-        self.program.product_rule_ids = [Command.create({"applies_to": "category", "categ_id": self.category.id, "multiplier": 3})]
+        self.program.product_rule_ids = [
+            Command.create(
+                {"applies_to": "category", "categ_id": self.category.id, "multiplier": 3}
+            )
+        ]
         self.assertEqual(self.earned([(self.cigarettes, 1, 30.0)]), 90)
 
     def test_exclusion_and_product_rule_over_category_rule(self):
         self.program.product_rule_ids = [
-            Command.create({"applies_to": "category", "categ_id": self.category.id, "multiplier": 0}),
+            Command.create(
+                {"applies_to": "category", "categ_id": self.category.id, "multiplier": 0}
+            ),
             Command.create({"applies_to": "product", "product_id": self.rice.id, "multiplier": 2}),
         ]
         # cigarettes are excluded (their parent category); rice earns double
@@ -61,8 +77,12 @@ class TestEarnRules(LoyaltyCase):
 
     def test_closer_category_wins(self):
         self.program.product_rule_ids = [
-            Command.create({"applies_to": "category", "categ_id": self.category.id, "multiplier": 2}),
-            Command.create({"applies_to": "category", "categ_id": self.subcategory.id, "multiplier": 0}),
+            Command.create(
+                {"applies_to": "category", "categ_id": self.category.id, "multiplier": 2}
+            ),
+            Command.create(
+                {"applies_to": "category", "categ_id": self.subcategory.id, "multiplier": 0}
+            ),
         ]
         self.assertEqual(self.earned([(self.rice, 1, 50.0), (self.cigarettes, 1, 30.0)]), 100)
 
@@ -113,7 +133,13 @@ class TestEarnRules(LoyaltyCase):
 
     def test_member_day_multiplier_on_a_weekday_or_a_day_of_the_month(self):
         today = self.today()
-        self.program.write({"member_day_kind": "weekday", "member_day_weekday": str(today.weekday()), "member_day_multiplier": 2})
+        self.program.write(
+            {
+                "member_day_kind": "weekday",
+                "member_day_weekday": str(today.weekday()),
+                "member_day_multiplier": 2,
+            }
+        )
         self.assertEqual(self.earned([(self.rice, 1, 50.0)]), 100)
         self.program.member_day_weekday = str((today.weekday() + 1) % 7)
         self.assertEqual(self.earned([(self.rice, 1, 50.0)]), 50)
@@ -123,12 +149,14 @@ class TestEarnRules(LoyaltyCase):
     def test_multipliers_multiply_or_the_highest_applies(self):
         today = self.today()
         self.member._chain_set_tier(self.tier_gold, "initial")
-        self.program.write({
-            "use_tier_multiplier": True,
-            "member_day_kind": "weekday",
-            "member_day_weekday": str(today.weekday()),
-            "member_day_multiplier": 3,
-        })
+        self.program.write(
+            {
+                "use_tier_multiplier": True,
+                "member_day_kind": "weekday",
+                "member_day_weekday": str(today.weekday()),
+                "member_day_multiplier": 3,
+            }
+        )
         self.assertEqual(self.earned([(self.rice, 1, 50.0)]), 300)  # 2 × 3
         self.program.multiplier_combination = "highest"
         self.assertEqual(self.earned([(self.rice, 1, 50.0)]), 150)
@@ -138,8 +166,12 @@ class TestEarnRules(LoyaltyCase):
     # ------------------------------------------------------------------------------------------
     def test_registration_bonus(self):
         self.program.registration_bonus = 88
-        member = self.env["res.partner"].with_user(self.cashier_a).chain_register_member(
-            {"name": "New Member", "mobile": "13800138555"}, channel="pos", store=self.store_a
+        member = (
+            self.env["res.partner"]
+            .with_user(self.cashier_a)
+            .chain_register_member(
+                {"name": "New Member", "mobile": "13800138555"}, channel="pos", store=self.store_a
+            )
         )
         self.assertEqual(self.points(member), 88)
         self.assertEqual(member.sudo().points_move_ids.rule, "registration")
@@ -157,7 +189,9 @@ class TestEarnRules(LoyaltyCase):
 
     def test_daily_portal_check_in_once_a_day(self):
         self.program.checkin_points = 5
-        portal = new_test_user(self.env, login="mei_portal", groups="base.group_portal", partner_id=self.member.id)
+        portal = new_test_user(
+            self.env, login="mei_portal", groups="base.group_portal", partner_id=self.member.id
+        )
         first = self.member.with_user(portal).chain_points_checkin()
         again = self.member.with_user(portal).chain_points_checkin()
         self.assertEqual(first, again)
@@ -167,7 +201,13 @@ class TestEarnRules(LoyaltyCase):
 
     def test_top_up_bonus_points(self):
         self.env["chain.topup.rule"].create(
-            {"name": "Top up 100", "min_amount": 100, "bonus_type": "fixed", "bonus_amount": 10, "bonus_points": 50}
+            {
+                "name": "Top up 100",
+                "min_amount": 100,
+                "bonus_type": "fixed",
+                "bonus_amount": 10,
+                "bonus_points": 50,
+            }
         )
         line = self.topup(100.0)
         self.assertEqual(self.points(), 50)
@@ -179,4 +219,9 @@ class TestEarnRules(LoyaltyCase):
         payments = [(self.wallet_method, 60.0), (self.cash_method, 40.0)]
         self.assertEqual(self.earned([(self.rice, 2, 50.0)], payments), 100)
         self.program.earn_on_wallet_payment = False
-        self.assertEqual(self.earned([(self.rice, 1, 50.0)], [(self.wallet_method, 30.0), (self.cash_method, 20.0)]), 20)
+        self.assertEqual(
+            self.earned(
+                [(self.rice, 1, 50.0)], [(self.wallet_method, 30.0), (self.cash_method, 20.0)]
+            ),
+            20,
+        )

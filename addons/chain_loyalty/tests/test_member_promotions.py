@@ -11,7 +11,12 @@ class TestMemberPromotions(LoyaltyCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.tier_silver = cls.env["chain.member.tier"].create(
-            {"name": "Test Silver", "sequence": 800, "discount_percent": 5.0, "spend_threshold": 10**9}
+            {
+                "name": "Test Silver",
+                "sequence": 800,
+                "discount_percent": 5.0,
+                "spend_threshold": 10**9,
+            }
         )
 
     def reward_line(self, program, amount):
@@ -37,20 +42,33 @@ class TestMemberPromotions(LoyaltyCase):
     def test_server_accepts_the_tier_discount_of_the_members_tier(self):
         self.member._chain_set_tier(self.tier_silver, "initial")
         program = self.tier_silver.discount_program_id
-        order = self.sell([(self.rice, 2, 50.0), self.reward_line(program, -5.0)], [(self.cash_method, 95.0)])
+        order = self.sell(
+            [(self.rice, 2, 50.0), self.reward_line(program, -5.0)], [(self.cash_method, 95.0)]
+        )
         self.assertEqual(order.state, "paid")
         self.assertEqual(order.chain_points_earned, 95)
 
     def test_server_refuses_a_tier_discount_the_customer_has_no_right_to(self):
         program = self.tier_silver.discount_program_id
-        vals = self.order_vals(self.session_a, [(self.rice, 2, 50.0), self.reward_line(program, -5.0)], [(self.cash_method, 95.0)])
-        with self.assertRaisesRegex(UserError, "does not apply to this customer"), self.cr.savepoint():
+        vals = self.order_vals(
+            self.session_a,
+            [(self.rice, 2, 50.0), self.reward_line(program, -5.0)],
+            [(self.cash_method, 95.0)],
+        )
+        with (
+            self.assertRaisesRegex(UserError, "does not apply to this customer"),
+            self.cr.savepoint(),
+        ):
             self.sync(vals)
 
     def test_server_refuses_a_tier_discount_above_the_tier_percentage(self):
         self.member._chain_set_tier(self.tier_silver, "initial")
         program = self.tier_silver.discount_program_id
-        vals = self.order_vals(self.session_a, [(self.rice, 2, 50.0), self.reward_line(program, -30.0)], [(self.cash_method, 70.0)])
+        vals = self.order_vals(
+            self.session_a,
+            [(self.rice, 2, 50.0), self.reward_line(program, -30.0)],
+            [(self.cash_method, 70.0)],
+        )
         with self.assertRaisesRegex(UserError, "5% at most"), self.cr.savepoint():
             self.sync(vals)
 
@@ -63,13 +81,32 @@ class TestMemberPromotions(LoyaltyCase):
                 "trigger": "auto",
                 "chain_member_only": True,
                 "chain_when": "member_day",
-                "rule_ids": [Command.create({"minimum_amount": 300, "reward_point_mode": "order", "reward_point_amount": 1})],
-                "reward_ids": [Command.create({"reward_type": "discount", "discount_mode": "per_order", "discount": 50, "required_points": 1})],
+                "rule_ids": [
+                    Command.create(
+                        {
+                            "minimum_amount": 300,
+                            "reward_point_mode": "order",
+                            "reward_point_amount": 1,
+                        }
+                    )
+                ],
+                "reward_ids": [
+                    Command.create(
+                        {
+                            "reward_type": "discount",
+                            "discount_mode": "per_order",
+                            "discount": 50,
+                            "required_points": 1,
+                        }
+                    )
+                ],
             }
         )
         self.program.write({"member_day_kind": "monthday", "member_day_monthday": today.day})
         self.assertTrue(promo._chain_member_eligible(self.member, today))
-        self.assertFalse(promo._chain_member_eligible(self.env["res.partner"].create({"name": "Walk-in"}), today))
+        self.assertFalse(
+            promo._chain_member_eligible(self.env["res.partner"].create({"name": "Walk-in"}), today)
+        )
         self.program.member_day_monthday = 1 if today.day != 1 else 2
         self.assertFalse(promo._chain_member_eligible(self.member, today))
         promo.chain_when = "birthday_month"
@@ -77,5 +114,7 @@ class TestMemberPromotions(LoyaltyCase):
         self.assertTrue(promo._chain_member_eligible(self.member, today))
 
     def test_promotions_load_their_member_conditions_in_the_till(self):
-        self.assertIn("chain_tier_ids", self.env["loyalty.program"]._load_pos_data_fields(self.config_a.id))
+        self.assertIn(
+            "chain_tier_ids", self.env["loyalty.program"]._load_pos_data_fields(self.config_a.id)
+        )
         self.assertIn("is_member", self.env["res.partner"]._load_pos_data_fields(self.config_a.id))

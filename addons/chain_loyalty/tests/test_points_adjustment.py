@@ -7,7 +7,9 @@ from .common import LoyaltyCase
 @tagged("post_install", "-at_install")
 class TestPointsAdjustment(LoyaltyCase):
     def adjust(self, points, user, reason="Goodwill after a complaint", store=None):
-        return self.member.with_user(user).chain_points_adjust(points, reason, store=store or self.store_a)
+        return self.member.with_user(user).chain_points_adjust(
+            points, reason, store=store or self.store_a
+        )
 
     def logs(self, operation):
         return self.env["chain.operation.log"].search(
@@ -21,7 +23,10 @@ class TestPointsAdjustment(LoyaltyCase):
         self.assertEqual((adjustment.move_id.kind, adjustment.move_id.points), ("adjust", 300))
         log = self.logs("points_adjustment")
         self.assertEqual(log.user_id, self.manager_a)
-        self.assertEqual((log.values_before, log.values_after, log.reason), ({"points": 0}, {"points": 300}, "Goodwill after a complaint"))
+        self.assertEqual(
+            (log.values_before, log.values_after, log.reason),
+            ({"points": 0}, {"points": 300}, "Goodwill after a complaint"),
+        )
 
     def test_adjustment_above_the_threshold_waits_for_headquarters(self):
         adjustment = self.adjust(5000, self.manager_a)
@@ -64,6 +69,16 @@ class TestPointsAdjustment(LoyaltyCase):
         with self.assertRaisesRegex(AccessError, "You do not work in"):
             self.adjust(10, self.manager_a, store=self.store_b)
 
+    def test_program_changes_are_in_the_operation_log(self):
+        self.program.with_user(self.hq_manager).write({"earn_rate": 2.0})
+        log = self.env["chain.operation.log"].search(
+            [("operation", "=", "points_program"), ("res_id", "=", self.program.id)], limit=1
+        )
+        self.assertEqual(
+            (log.user_id, log.values_before, log.values_after),
+            (self.hq_manager, {"earn_rate": 1.0}, {"earn_rate": 2.0}),
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestPointsVisibility(LoyaltyCase):
@@ -72,10 +87,15 @@ class TestPointsVisibility(LoyaltyCase):
         in_b = self.earn(20, store=self.store_b)
         in_shop = self.earn(30, store=self.merchant_store)
         Move = self.env["chain.points.move"]
-        self.assertEqual(Move.with_user(self.cashier_a).search([("partner_id", "=", self.member.id)]), in_a)
-        self.assertEqual(Move.with_user(self.merchant).search([("partner_id", "=", self.member.id)]), in_shop)
         self.assertEqual(
-            Move.with_user(self.hq_manager).search([("partner_id", "=", self.member.id)]), in_a | in_b | in_shop
+            Move.with_user(self.cashier_a).search([("partner_id", "=", self.member.id)]), in_a
+        )
+        self.assertEqual(
+            Move.with_user(self.merchant).search([("partner_id", "=", self.member.id)]), in_shop
+        )
+        self.assertEqual(
+            Move.with_user(self.hq_manager).search([("partner_id", "=", self.member.id)]),
+            in_a | in_b | in_shop,
         )
         # the balance is chain-wide for everybody serving the member
         self.assertEqual(self.member.with_user(self.cashier_a).points_balance, 60)

@@ -31,7 +31,11 @@ class TestPointsConcurrency(TransactionCase):
             store_a = env["chain.store"].create({"code": f"PC-A-{self.tag}", "name": "Points A"})
             store_b = env["chain.store"].create({"code": f"PC-B-{self.tag}", "name": "Points B"})
             member = env["res.partner"].create(
-                {"name": f"Busy Member {self.tag}", "is_member": True, "mobile": f"1390001{uuid.uuid4().int % 10000:04d}"}
+                {
+                    "name": f"Busy Member {self.tag}",
+                    "is_member": True,
+                    "mobile": f"1390001{uuid.uuid4().int % 10000:04d}",
+                }
             )
             self.ids = {"store_a": store_a.id, "store_b": store_b.id, "member": member.id}
             member.chain_points_earn(100, store=store_a, key=f"test:{self.tag}:open")
@@ -42,14 +46,18 @@ class TestPointsConcurrency(TransactionCase):
             cr.execute("SET LOCAL chain.allow_ledger_rewrite = 'on'")
             member = self.ids["member"]
             cr.execute(
-                "DELETE FROM chain_points_allocation WHERE move_id IN (SELECT id FROM chain_points_move WHERE partner_id = %s)",
+                "DELETE FROM chain_points_allocation WHERE move_id IN "
+                "(SELECT id FROM chain_points_move WHERE partner_id = %s)",
                 [member],
             )
             cr.execute("DELETE FROM chain_points_lot WHERE partner_id = %s", [member])
             cr.execute("DELETE FROM chain_points_move WHERE partner_id = %s", [member])
             cr.execute("DELETE FROM chain_points_account WHERE partner_id = %s", [member])
             cr.execute("UPDATE res_partner SET active = false WHERE id = %s", [member])
-            cr.execute("UPDATE chain_store SET active = false WHERE id IN %s", [(self.ids["store_a"], self.ids["store_b"])])
+            cr.execute(
+                "UPDATE chain_store SET active = false WHERE id IN %s",
+                [(self.ids["store_a"], self.ids["store_b"])],
+            )
 
     def _run_concurrently(self, jobs):
         """Run each job (a function of an env) in its own thread, cursor and transaction, all
@@ -112,32 +120,49 @@ class TestPointsConcurrency(TransactionCase):
             member = self.ids["member"]
             cr.execute("SELECT balance FROM chain_points_account WHERE partner_id = %s", [member])
             balance = cr.fetchone()[0]
-            cr.execute("SELECT COALESCE(SUM(points), 0), COUNT(*) FROM chain_points_move WHERE partner_id = %s", [member])
+            cr.execute(
+                "SELECT COALESCE(SUM(points), 0), COUNT(*) FROM chain_points_move "
+                "WHERE partner_id = %s",
+                [member],
+            )
             ledger, moves = cr.fetchone()
-            cr.execute("SELECT COALESCE(SUM(remaining), 0) FROM chain_points_lot WHERE partner_id = %s", [member])
+            cr.execute(
+                "SELECT COALESCE(SUM(remaining), 0) FROM chain_points_lot WHERE partner_id = %s",
+                [member],
+            )
             lots = cr.fetchone()[0]
         return balance, ledger, lots, moves
 
     def _spend(self, store_key, points, key, env):
         member = env["res.partner"].browse(self.ids["member"])
-        return member.chain_points_spend(points, store=env["chain.store"].browse(self.ids[store_key]), key=key).id
+        return member.chain_points_spend(
+            points, store=env["chain.store"].browse(self.ids[store_key]), key=key
+        ).id
 
     def _earn(self, store_key, points, key, env):
         member = env["res.partner"].browse(self.ids["member"])
-        return member.chain_points_earn(points, store=env["chain.store"].browse(self.ids[store_key]), key=key).id
+        return member.chain_points_earn(
+            points, store=env["chain.store"].browse(self.ids[store_key]), key=key
+        ).id
 
     def test_two_tills_spend_the_whole_balance_at_once(self):
-        outcomes, attempts = self._run_concurrently([
-            partial(self._spend, "store_a", 100, f"test:{self.tag}:a"),
-            partial(self._spend, "store_b", 100, f"test:{self.tag}:b"),
-        ])
+        outcomes, attempts = self._run_concurrently(
+            [
+                partial(self._spend, "store_a", 100, f"test:{self.tag}:a"),
+                partial(self._spend, "store_b", 100, f"test:{self.tag}:b"),
+            ]
+        )
         self.assertEqual(sorted(outcome[0] for outcome in outcomes), ["ok", "refused"], outcomes)
-        self.assertGreaterEqual(max(attempts), 2, "the loser was retried after the serialization failure")
+        self.assertGreaterEqual(
+            max(attempts), 2, "the loser was retried after the serialization failure"
+        )
         self.assertEqual(self._state(), (0, 0, 0, 2))
 
     def test_concurrent_earnings_and_spendings_lose_nothing(self):
         jobs = [partial(self._earn, "store_a", 10, f"test:{self.tag}:earn-{i}") for i in range(4)]
-        jobs += [partial(self._spend, "store_b", 30, f"test:{self.tag}:spend-{i}") for i in range(4)]
+        jobs += [
+            partial(self._spend, "store_b", 30, f"test:{self.tag}:spend-{i}") for i in range(4)
+        ]
         outcomes, _attempts = self._run_concurrently(jobs)
         earned = sum(10 for outcome in outcomes[:4] if outcome[0] == "ok")
         spent = sum(30 for outcome in outcomes[4:] if outcome[0] == "ok")

@@ -24,7 +24,9 @@ class TestPointsLedger(LoyaltyCase):
         self.assertLedgerConsistent()
 
     def test_expiry_at_the_end_of_a_period(self):
-        self.program.write({"expiry_mode": "period_end", "expiry_period": "year", "expiry_periods_after": 1})
+        self.program.write(
+            {"expiry_mode": "period_end", "expiry_period": "year", "expiry_periods_after": 1}
+        )
         self.assertEqual(self.program._expiry_date(date(2025, 3, 14)), date(2026, 12, 31))
         self.program.write({"expiry_period": "quarter", "expiry_periods_after": 0})
         self.assertEqual(self.program._expiry_date(date(2025, 5, 2)), date(2025, 6, 30))
@@ -46,7 +48,9 @@ class TestPointsLedger(LoyaltyCase):
 
     def test_spending_more_than_the_balance_is_refused(self):
         self.earn(80)
-        with self.assertRaisesRegex(UserError, "Insufficient points: .* has 80 points, 100 are needed"):
+        with self.assertRaisesRegex(
+            UserError, "Insufficient points: .* has 80 points, 100 are needed"
+        ):
             self.member.sudo().chain_points_spend(100, store=self.store_a)
         self.assertEqual(self.points(), 80)
 
@@ -99,9 +103,14 @@ class TestPointsLedger(LoyaltyCase):
 
     def test_balance_never_goes_negative_even_in_raw_sql(self):
         self.earn(10)
-        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.CheckViolation), self.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.CheckViolation),
+            self.cr.savepoint(),
+        ):
             self.cr.execute(
-                "UPDATE chain_points_account SET balance = -5 WHERE partner_id = %s", [self.member.id]
+                "UPDATE chain_points_account SET balance = -5 WHERE partner_id = %s",
+                [self.member.id],
             )
 
     def test_the_ledger_is_append_only(self):
@@ -111,15 +120,25 @@ class TestPointsLedger(LoyaltyCase):
             move.write({"points": 1000})
         with self.assertRaises(UserError):
             move.unlink()
-        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.RaiseException), self.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.RaiseException),
+            self.cr.savepoint(),
+        ):
             self.cr.execute("UPDATE chain_points_move SET points = 1000 WHERE id = %s", [move.id])
-        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.RaiseException), self.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.RaiseException),
+            self.cr.savepoint(),
+        ):
             self.cr.execute("DELETE FROM chain_points_allocation")
 
     def test_consistency_check_finds_a_tampered_balance(self):
         self.earn(10)
         self.assertLedgerConsistent()
-        self.cr.execute("UPDATE chain_points_account SET balance = 11 WHERE partner_id = %s", [self.member.id])
+        self.cr.execute(
+            "UPDATE chain_points_account SET balance = 11 WHERE partner_id = %s", [self.member.id]
+        )
         problems = self.Move._check_ledger_consistency()
         self.assertEqual(problems, [(self.member.id, 11, 10, 10)])
 

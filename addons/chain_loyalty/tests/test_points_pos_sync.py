@@ -16,7 +16,10 @@ class TestPointsPosSync(LoyaltyCase):
         self.assertEqual((order.chain_points_earned, order.chain_points_balance), (100, 100))
         self.assertEqual(self.points(), 100)
         move = order.chain_points_move_ids
-        self.assertEqual((move.kind, move.rule, move.points, move.store_id), ("earn", "purchase", 100, self.store_a))
+        self.assertEqual(
+            (move.kind, move.rule, move.points, move.store_id),
+            ("earn", "purchase", 100, self.store_a),
+        )
         self.assertLedgerConsistent()
 
     def test_sync_answer_carries_the_points_for_the_receipt(self):
@@ -53,7 +56,12 @@ class TestPointsPosSync(LoyaltyCase):
         vals.update(state="draft", amount_paid=0)
         draft = self.sync(dict(vals))
         self.assertEqual(self.points(), 0)
-        paid = self.order_vals(self.session_a, [(self.rice, 1, 50.0)], [(self.cash_method, 50.0)], order_uuid=vals["uuid"])
+        paid = self.order_vals(
+            self.session_a,
+            [(self.rice, 1, 50.0)],
+            [(self.cash_method, 50.0)],
+            order_uuid=vals["uuid"],
+        )
         paid.update(id=draft.id, lines=[])  # the lines were saved with the draft
         self.sync(paid)
         self.assertEqual(self.points(), 50)
@@ -68,23 +76,33 @@ class TestPointsPosSync(LoyaltyCase):
     # ------------------------------------------------------------------------------------------
     def test_paying_with_points_debits_them_in_the_sync(self):
         self.earn(5000)
-        order = self.sell([(self.rice, 2, 50.0)], [(self.points_method, 30.0), (self.cash_method, 70.0)])
+        order = self.sell(
+            [(self.rice, 2, 50.0)], [(self.points_method, 30.0), (self.cash_method, 70.0)]
+        )
         # 3000 points pay 30.00; the 70.00 in cash earn 70 (the part paid with points earns nothing)
         self.assertEqual((order.chain_points_spent, order.chain_points_earned), (3000, 70))
         self.assertEqual(self.points(), 5000 - 3000 + 70)
         spend = self.Move.search([("pos_order_id", "=", order.id), ("kind", "=", "spend")])
-        self.assertEqual((spend.points, spend.amount, spend.pos_payment_id.amount), (-3000, 30.0, 30.0))
+        self.assertEqual(
+            (spend.points, spend.amount, spend.pos_payment_id.amount), (-3000, 30.0, 30.0)
+        )
         self.assertLedgerConsistent()
 
     def test_points_pay_earns_when_the_policy_says_so(self):
         self.program.earn_on_points_payment = True
         self.earn(5000)
-        order = self.sell([(self.rice, 2, 50.0)], [(self.points_method, 30.0), (self.cash_method, 70.0)])
+        order = self.sell(
+            [(self.rice, 2, 50.0)], [(self.points_method, 30.0), (self.cash_method, 70.0)]
+        )
         self.assertEqual(order.chain_points_earned, 100)
 
     def test_insufficient_points_refuse_the_whole_order(self):
         self.earn(100)
-        vals = self.order_vals(self.session_a, [(self.rice, 1, 50.0)], [(self.points_method, 5.0), (self.cash_method, 45.0)])
+        vals = self.order_vals(
+            self.session_a,
+            [(self.rice, 1, 50.0)],
+            [(self.points_method, 5.0), (self.cash_method, 45.0)],
+        )
         with self.assertRaisesRegex(UserError, "Insufficient points"), self.cr.savepoint():
             self.sync(vals)
         self.assertFalse(self.env["pos.order"].search([("uuid", "=", vals["uuid"])]))
@@ -93,26 +111,52 @@ class TestPointsPosSync(LoyaltyCase):
     def test_points_tender_respects_the_minimum_per_order(self):
         self.earn(5000)
         self.program.redeem_min_points = 500
-        vals = self.order_vals(self.session_a, [(self.rice, 1, 50.0)], [(self.points_method, 2.0), (self.cash_method, 48.0)])
-        with self.assertRaisesRegex(UserError, "Pay at least 500 points per order"), self.cr.savepoint():
+        vals = self.order_vals(
+            self.session_a,
+            [(self.rice, 1, 50.0)],
+            [(self.points_method, 2.0), (self.cash_method, 48.0)],
+        )
+        with (
+            self.assertRaisesRegex(UserError, "Pay at least 500 points per order"),
+            self.cr.savepoint(),
+        ):
             self.sync(vals)
 
     def test_points_tender_respects_the_maximum_per_order(self):
         self.earn(5000)
         self.program.redeem_max_points = 1000
-        vals = self.order_vals(self.session_a, [(self.rice, 1, 50.0)], [(self.points_method, 20.0), (self.cash_method, 30.0)])
-        with self.assertRaisesRegex(UserError, "Pay at most 1000 points per order"), self.cr.savepoint():
+        vals = self.order_vals(
+            self.session_a,
+            [(self.rice, 1, 50.0)],
+            [(self.points_method, 20.0), (self.cash_method, 30.0)],
+        )
+        with (
+            self.assertRaisesRegex(UserError, "Pay at most 1000 points per order"),
+            self.cr.savepoint(),
+        ):
             self.sync(vals)
 
     def test_points_tender_respects_the_share_of_the_order(self):
         self.earn(5000)
         self.program.redeem_max_percent = 50
-        vals = self.order_vals(self.session_a, [(self.rice, 1, 50.0)], [(self.points_method, 30.0), (self.cash_method, 20.0)])
-        with self.assertRaisesRegex(UserError, "Points pay at most 50% of an order"), self.cr.savepoint():
+        vals = self.order_vals(
+            self.session_a,
+            [(self.rice, 1, 50.0)],
+            [(self.points_method, 30.0), (self.cash_method, 20.0)],
+        )
+        with (
+            self.assertRaisesRegex(UserError, "Points pay at most 50% of an order"),
+            self.cr.savepoint(),
+        ):
             self.sync(vals)
 
     def test_points_need_a_member(self):
-        vals = self.order_vals(self.session_a, [(self.rice, 1, 50.0)], [(self.points_method, 1.0), (self.cash_method, 49.0)], partner=False)
+        vals = self.order_vals(
+            self.session_a,
+            [(self.rice, 1, 50.0)],
+            [(self.points_method, 1.0), (self.cash_method, 49.0)],
+            partner=False,
+        )
         with self.assertRaisesRegex(UserError, "Select the member first"), self.cr.savepoint():
             self.sync(vals)
 

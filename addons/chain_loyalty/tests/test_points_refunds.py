@@ -11,7 +11,9 @@ class TestPointsRefunds(LoyaltyCase):
 
     def test_full_refund_takes_back_earned_points_and_gives_back_spent_points(self):
         self.earn(5000)
-        order = self.sell([(self.rice, 2, 50.0)], [(self.points_method, 30.0), (self.cash_method, 70.0)])
+        order = self.sell(
+            [(self.rice, 2, 50.0)], [(self.points_method, 30.0), (self.cash_method, 70.0)]
+        )
         self.assertEqual(self.points(), 2070)
         refund = self.refund(order, [(self.points_method, -30.0), (self.cash_method, -70.0)])
         self.assertEqual((refund.chain_points_clawed, refund.chain_points_spent), (70, -3000))
@@ -22,7 +24,9 @@ class TestPointsRefunds(LoyaltyCase):
 
     def test_spent_points_go_back_to_the_lots_they_came_from(self):
         lot = self.earn(3000).lot_id
-        order = self.sell([(self.rice, 2, 50.0)], [(self.points_method, 30.0), (self.cash_method, 70.0)])
+        order = self.sell(
+            [(self.rice, 2, 50.0)], [(self.points_method, 30.0), (self.cash_method, 70.0)]
+        )
         self.assertEqual(lot.remaining, 0)
         self.refund(order, [(self.points_method, -30.0), (self.cash_method, -70.0)])
         self.assertEqual(lot.remaining, 3000)
@@ -33,12 +37,14 @@ class TestPointsRefunds(LoyaltyCase):
         self.assertEqual(order.chain_points_earned, 33)
         first_line, second_line = order.lines
         first = self.refund(
-            order, [(self.cash_method, -50.0)],
+            order,
+            [(self.cash_method, -50.0)],
             lines=[(self.rice, -1, 50.0, {"refunded_orderline_id": first_line.id})],
         )
         self.assertEqual(first.chain_points_clawed, 17)  # half of 33, rounded half up
         second = self.refund(
-            order, [(self.cash_method, -50.0)],
+            order,
+            [(self.cash_method, -50.0)],
             lines=[(self.rice, -1, 50.0, {"refunded_orderline_id": second_line.id})],
         )
         self.assertEqual(second.chain_points_clawed, 16)  # the rest: a full refund takes all back
@@ -47,7 +53,10 @@ class TestPointsRefunds(LoyaltyCase):
 
     def test_partial_refund_gives_back_spent_points_in_proportion(self):
         self.earn(3000)
-        order = self.sell([(self.rice, 1, 50.0), (self.rice, 1, 50.0)], [(self.points_method, 30.0), (self.cash_method, 70.0)])
+        order = self.sell(
+            [(self.rice, 1, 50.0), (self.rice, 1, 50.0)],
+            [(self.points_method, 30.0), (self.cash_method, 70.0)],
+        )
         refund = self.refund(
             order,
             [(self.points_method, -15.0), (self.cash_method, -35.0)],
@@ -61,15 +70,21 @@ class TestPointsRefunds(LoyaltyCase):
         self.member.sudo().chain_points_spend(80, store=self.store_a)
         refund = self.refund(order, [(self.cash_method, -100.0)])
         clawback = refund.chain_points_move_ids
-        self.assertEqual((clawback.kind, clawback.points, clawback.unrecovered), ("clawback", -20, 80))
+        self.assertEqual(
+            (clawback.kind, clawback.points, clawback.unrecovered), ("clawback", -20, 80)
+        )
         self.assertEqual(self.points(), 0)
         # the shortfall counts as taken back: a further refund claws nothing more
         self.assertLedgerConsistent()
 
     def test_giving_back_more_points_than_were_spent_is_refused(self):
         self.earn(3000)
-        order = self.sell([(self.rice, 2, 50.0)], [(self.points_method, 30.0), (self.cash_method, 70.0)])
-        vals = self.refund_vals(order, self.session_a, [(self.points_method, -40.0), (self.cash_method, -60.0)])
+        order = self.sell(
+            [(self.rice, 2, 50.0)], [(self.points_method, 30.0), (self.cash_method, 70.0)]
+        )
+        vals = self.refund_vals(
+            order, self.session_a, [(self.points_method, -40.0), (self.cash_method, -60.0)]
+        )
         with self.assertRaisesRegex(UserError, "cannot be given back"), self.cr.savepoint():
             self.sync(vals)
 
@@ -79,4 +94,7 @@ class TestPointsRefunds(LoyaltyCase):
         self.sync(dict(vals))
         self.sync(dict(vals))
         self.assertEqual(self.points(), 0)
-        self.assertEqual(len(self.Move.search([("kind", "=", "clawback"), ("partner_id", "=", self.member.id)])), 1)
+        self.assertEqual(
+            len(self.Move.search([("kind", "=", "clawback"), ("partner_id", "=", self.member.id)])),
+            1,
+        )

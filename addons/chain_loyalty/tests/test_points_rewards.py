@@ -13,23 +13,39 @@ class TestPointsRewards(LoyaltyCase):
             {"name": "Canvas bag", "type": "consu", "list_price": 25.0, "available_in_pos": True}
         )
         cls.bag_reward = cls.env["chain.points.reward"].create(
-            {"name": "Canvas bag", "kind": "product", "product_id": cls.bag.id, "points_cost": 800, "value": 25.0}
+            {
+                "name": "Canvas bag",
+                "kind": "product",
+                "product_id": cls.bag.id,
+                "points_cost": 800,
+                "value": 25.0,
+            }
         )
         cls.coupon_program = cls.env["loyalty.program"].create(
             {"name": "10% coupon", "program_type": "coupons", "pos_ok": True}
         )
         cls.coupon_reward = cls.env["chain.points.reward"].create(
-            {"name": "10% coupon", "kind": "coupon", "program_id": cls.coupon_program.id, "points_cost": 500}
+            {
+                "name": "10% coupon",
+                "kind": "coupon",
+                "program_id": cls.coupon_program.id,
+                "points_cost": 500,
+            }
         )
 
     def test_gift_product_exchanged_at_the_till(self):
         self.earn(1000)
         order = self.sell(
-            [(self.rice, 1, 50.0), (self.bag, 1, 0.0, {"chain_points_reward_id": self.bag_reward.id})],
+            [
+                (self.rice, 1, 50.0),
+                (self.bag, 1, 0.0, {"chain_points_reward_id": self.bag_reward.id}),
+            ],
             [(self.cash_method, 50.0)],
         )
         exchange = order.chain_points_move_ids.filtered(lambda m: m.kind == "exchange")
-        self.assertEqual((exchange.points, exchange.reward_id, exchange.amount), (-800, self.bag_reward, 25.0))
+        self.assertEqual(
+            (exchange.points, exchange.reward_id, exchange.amount), (-800, self.bag_reward, 25.0)
+        )
         self.assertEqual(order.chain_points_spent, 800)
         self.assertEqual(self.points(), 1000 - 800 + 50)
 
@@ -45,8 +61,12 @@ class TestPointsRewards(LoyaltyCase):
 
     def test_coupon_exchanged_in_any_store(self):
         self.earn(1000)
-        move = self.member.with_user(self.cashier_b).chain_points_exchange(self.coupon_reward, store=self.store_b)
-        coupon = self.env["loyalty.card"].search([("program_id", "=", self.coupon_program.id), ("partner_id", "=", self.member.id)])
+        move = self.member.with_user(self.cashier_b).chain_points_exchange(
+            self.coupon_reward, store=self.store_b
+        )
+        coupon = self.env["loyalty.card"].search(
+            [("program_id", "=", self.coupon_program.id), ("partner_id", "=", self.member.id)]
+        )
         self.assertEqual(len(coupon), 1)
         self.assertEqual(move.details["coupons"], [coupon.code])
         self.assertEqual(self.points(), 500)
@@ -55,4 +75,6 @@ class TestPointsRewards(LoyaltyCase):
         self.earn(1000)
         self.coupon_reward.store_ids = self.store_a
         with self.assertRaisesRegex(UserError, "not available here"):
-            self.member.with_user(self.cashier_b).chain_points_exchange(self.coupon_reward, store=self.store_b)
+            self.member.with_user(self.cashier_b).chain_points_exchange(
+                self.coupon_reward, store=self.store_b
+            )

@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
-from odoo.tests import tagged
+from odoo import fields, http
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import LoyaltyCase
 
@@ -34,18 +34,26 @@ class TestPointsStatement(LoyaltyCase):
     def test_outstanding_points_are_valued_for_the_liability_report(self):
         self.earn(1200, store=self.store_a)
         self.earn(300, store=self.store_b)
-        rows = self.env["chain.points.liability.report"].search([("partner_id", "=", self.member.id)])
+        rows = self.env["chain.points.liability.report"].search(
+            [("partner_id", "=", self.member.id)]
+        )
         self.assertEqual(sum(rows.mapped("remaining")), 1500)
         self.assertEqual(sum(rows.mapped("value")), 15.0)
 
     def test_till_summary_carries_points_and_alerts(self):
         self.earn(250)
-        summary = self.env["res.partner"].with_user(self.cashier_a).chain_lookup_member(self.member.mobile)
+        summary = (
+            self.env["res.partner"]
+            .with_user(self.cashier_a)
+            .chain_lookup_member(self.member.mobile)
+        )
         self.assertEqual((summary["points_balance"], summary["points_value"]), (250, 2.5))
         self.assertIn("alerts", summary)
 
     def test_till_search_puts_the_exact_match_first(self):
-        other = self.env["res.partner"].create({"name": "Mei Prefix", "is_member": True, "mobile": "13800138999"})
+        other = self.env["res.partner"].create(
+            {"name": "Mei Prefix", "is_member": True, "mobile": "13800138999"}
+        )
         Partner = self.env["res.partner"].with_user(self.cashier_a)
         result = Partner.chain_pos_search(self.member.mobile, self.config_a.id)
         self.assertEqual(result["exact_id"], self.member.id)
@@ -58,10 +66,48 @@ class TestPointsStatement(LoyaltyCase):
         self.assertEqual(by_name["ids"], [other.id])
 
     def test_till_quick_registration(self):
-        result = self.env["res.partner"].with_user(self.cashier_a).chain_pos_register(
-            {"name": "Quick Member", "mobile": "138 0013 8777"}, self.config_a.id
+        result = (
+            self.env["res.partner"]
+            .with_user(self.cashier_a)
+            .chain_pos_register(
+                {"name": "Quick Member", "mobile": "138 0013 8777"}, self.config_a.id
+            )
         )
         partner = self.env["res.partner"].browse(result["res.partner"][0]["id"])
         self.assertTrue(partner.is_member)
         self.assertEqual((partner.mobile, partner.home_store_id), ("+8613800138777", self.store_a))
         self.assertEqual(result["summary"]["points_balance"], 0)
+
+
+@tagged("post_install", "-at_install")
+class TestPointsPortal(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        program = cls.env.ref("chain_loyalty.points_program")
+        program.write(
+            {"checkin_points": 5, "expiry_mode": "months", "expiry_months": 12, "point_value": 0.01}
+        )
+        store = cls.env["chain.store"].create({"code": "PORTAL-P", "name": "Portal Store"})
+        cls.member = cls.env["res.partner"].chain_register_member(
+            {"name": "Portal Member", "mobile": "13900139555"}, store=store
+        )
+        cls.member.chain_points_earn(1200, store=store)
+        new_test_user(
+            cls.env,
+            login="points_portal",
+            password="points_portal1",
+            groups="base.group_portal",
+            partner_id=cls.member.id,
+        )
+
+    def test_member_sees_the_statement_and_checks_in(self):
+        self.authenticate("points_portal", "points_portal1")
+        page = self.url_open("/my/points")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_chain_points_balance", page.text)
+        self.assertIn("1200", page.text)
+        self.assertIn("At your pace", page.text)
+        self.url_open("/my/points/checkin", data={"csrf_token": http.Request.csrf_token(self)})
+        self.assertEqual(self.member.points_balance, 1205)
+        self.assertIn("o_chain_points_checked_in", self.url_open("/my/points").text)

@@ -183,6 +183,24 @@ class ChainWalletTransaction(models.Model):
     # Posting (called by the res.partner service methods only)
     # ------------------------------------------------------------------------------------------
     @api.model
+    def _find_by_key_with_facts(self, key, partner):
+        """The line posted under ``key`` (if any) and, in the same query, what a member event
+        says: (member name, tail of the active card, operator's time zone). One round trip
+        before the guarded UPDATE keeps the window between snapshot and lock short."""
+        self.env.cr.execute(
+            """SELECT (SELECT id FROM chain_wallet_transaction WHERE idempotency_key = %s),
+                      p.name,
+                      (SELECT right(c.number, 4) FROM chain_member_card c
+                        WHERE c.partner_id = p.id AND c.state = 'active' LIMIT 1),
+                      (SELECT up.tz FROM res_users u JOIN res_partner up ON up.id = u.partner_id
+                        WHERE u.id = %s)
+                 FROM res_partner p WHERE p.id = %s""",
+            (key, self.env.uid, partner.id),
+        )
+        line_id, *facts = self.env.cr.fetchone()
+        return self.browse(line_id or ()), tuple(facts)
+
+    @api.model
     def _find_by_key(self, key):
         self.env.cr.execute(
             "SELECT id FROM chain_wallet_transaction WHERE idempotency_key = %s", (key,)
@@ -203,6 +221,7 @@ class ChainWalletTransaction(models.Model):
         bonus=0.0,
         values=None,
         move_factory=None,
+        key_checked=False,
     ):
         """Move ``partner``'s balance and append the ledger line that explains it, both in the
         current transaction. Idempotent: a second call with the same ``key`` returns the first
@@ -212,8 +231,9 @@ class ChainWalletTransaction(models.Model):
         :param values: other columns of the line (pos_order_id, move_id, reason, ...)
         :param move_factory: called with the principal and bonus deltas once the balance moved;
             returns the journal entry of the line
+        :param key_checked: the caller already made sure ``key`` is new in this transaction
         """
-        existing = self._find_by_key(key)
+        existing = self.browse() if key_checked else self._find_by_key(key)
         if existing:
             existing._check_same_operation(partner, kind)
             return existing
@@ -283,7 +303,14 @@ class ChainWalletTransaction(models.Model):
         ]
         now = fields.Datetime.now()
         values += [self.env.uid, now, self.env.uid, now]
-        placeholders = ", ".join(["%s"] * len(columns))
+        placeholders = ["%s"] * len(columns)
+        if vals.get("pos_order_id") and "pos_session_id" not in vals:
+            # the order's session, read by the INSERT itself (no extra round trip)
+            self.env["pos.order"].flush_model(["session_id"])
+            columns.append("pos_session_id")
+            placeholders.append("(SELECT session_id FROM pos_order WHERE id = %s)")
+            values.append(vals["pos_order_id"])
+        placeholders = ", ".join(placeholders)
         self.env.cr.execute(
             f"INSERT INTO chain_wallet_transaction ({', '.join(columns)}) "  # noqa: S608
             f"VALUES ({placeholders}) RETURNING id",

@@ -241,6 +241,10 @@ class ResPartner(models.Model):
         self._chain_check_card_usable(card_number)
         key = key or self._chain_wallet_new_key("pay")
         Ledger = self.env["chain.wallet.transaction"].sudo()
+        existing, facts = Ledger._find_by_key_with_facts(key, self)
+        if existing:
+            existing._check_same_operation(self, "payment")
+            return existing
         move_factory = None
         if counterpart_account:
             def move_factory(principal, bonus):
@@ -250,8 +254,9 @@ class ResPartner(models.Model):
         line = Ledger._post(
             self, "payment", store, key, "spend", amount=amount,
             values=self._chain_wallet_pos_values(pos_order, pos_payment), move_factory=move_factory,
+            key_checked=True,
         )
-        self._chain_wallet_event("balance_payment", line, store)
+        self._chain_wallet_event("balance_payment", line, store, facts)
         return line
 
     def chain_wallet_refund(
@@ -677,16 +682,29 @@ class ResPartner(models.Model):
     def _chain_wallet_check_right(self, operation, store):
         if self.env.su:
             return True
-        user = self.env.user
-        if user.has_group("chain_member.group_chain_hq_manager"):
-            return True
-        if not any(user.has_group(group) for group in WALLET_RIGHTS[operation]):
+        verdict = self._chain_wallet_verdict(self.env.uid, operation, store.id)
+        if verdict == "role":
             raise AccessError(self._chain_wallet_refusal(operation))
-        if store.id not in self._chain_wallet_user_store_ids(user.id):
+        if verdict == "store":
             raise AccessError(
                 _("You do not work in %(store)s: ask a colleague of that store.", store=store.display_name)
             )
         return True
+
+    @api.model
+    @tools.ormcache("uid", "operation", "store_id")
+    def _chain_wallet_verdict(self, uid, operation, store_id):
+        """May user ``uid`` do ``operation`` in ``store_id``: "ok", "role" (not their role) or
+        "store" (not their store). Cached: the registry cache is cleared when a user's groups or
+        stores change."""
+        user = self.env["res.users"].sudo().browse(uid)
+        if user._has_group("chain_member.group_chain_hq_manager"):
+            return "ok"
+        if not any(user._has_group(group) for group in WALLET_RIGHTS[operation]):
+            return "role"
+        if store_id not in self._chain_wallet_user_store_ids(uid):
+            return "store"
+        return "ok"
 
     def _chain_wallet_refusal(self, operation):
         return {
@@ -711,9 +729,9 @@ class ResPartner(models.Model):
     def _chain_wallet_pos_values(pos_order, pos_payment=None):
         if not pos_order:
             return {}
+        # pos_session_id: the ledger's INSERT reads it from the order
         return {
             "pos_order_id": pos_order.id,
-            "pos_session_id": pos_order.sudo().with_context(prefetch_fields=False).session_id.id,
             "pos_payment_id": pos_payment.id if pos_payment else False,
         }
 
@@ -773,8 +791,8 @@ class ResPartner(models.Model):
             store=store,
         )
 
-    def _chain_wallet_event(self, event, line, store):
-        name, card_tail, tz = self._chain_wallet_event_facts()
+    def _chain_wallet_event(self, event, line, store, facts=None):
+        name, card_tail, tz = facts or self._chain_wallet_event_facts()
         today = datetime.now(pytz.timezone(tz or "UTC")).date()
         self._chain_member_event(
             event,

@@ -107,7 +107,7 @@ registry.category("web_tour.tours").add("ChainLoyaltyRedeemSplitRefundTour", {
             ProductScreen.isShown(),
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Points"),
-            PaymentScreen.remainingIs("-80.00"),
+            PaymentScreen.selectedPaymentlineHas("Points", "-20.00"),
             // The rest goes back to the stored value (which completes and validates the refund).
             PaymentScreen.clickPaymentMethod("Stored Value"),
             ReceiptScreen.isShown(),
