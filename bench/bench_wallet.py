@@ -21,6 +21,7 @@ on one hot balance (every till pays from the same member) and on ``--balances`` 
 """
 
 import argparse
+import datetime
 import json
 import multiprocessing as mp
 import os
@@ -33,29 +34,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 FUND = 1_000_000_000  # each bench balance; payments of 1.00 never exhaust it
 
-# The raw transaction: the statements the service sends for one payment (principal first).
-RAW_KEY = "SELECT id FROM chain_wallet_transaction WHERE idempotency_key = %s"
-RAW_ACCOUNT = "SELECT id FROM chain_wallet_account WHERE partner_id = %s AND currency_id = %s"
-RAW_DEBIT = """
-    UPDATE chain_wallet_account
-       SET last_principal = -(LEAST(principal, %(a)s::numeric)),
-           last_bonus = -((%(a)s::numeric - LEAST(principal, %(a)s::numeric))),
-           principal = principal - (LEAST(principal, %(a)s::numeric)),
-           bonus = bonus - ((%(a)s::numeric - LEAST(principal, %(a)s::numeric))),
-           write_uid = %(uid)s, write_date = now() at time zone 'UTC'
-     WHERE id = %(id)s AND principal + bonus >= %(a)s::numeric
-    RETURNING last_principal, last_bonus, principal, bonus
-"""
-RAW_INSERT = """
-    INSERT INTO chain_wallet_transaction (date, partner_id, account_id, currency_id, company_id,
-        store_id, user_id, kind, principal, bonus, amount, principal_after, bonus_after,
-        balance_after, pos_order_id, pos_session_id, idempotency_key,
-        create_uid, create_date, write_uid, write_date)
-    VALUES (now() at time zone 'UTC', %s, %s, %s, %s, %s, %s, 'payment', %s, %s, %s, %s, %s, %s,
-        %s, %s, %s, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')
-    RETURNING id
-"""
-
+# The raw transaction is the statement the service sends for a payment at the till
+# (chain.wallet.transaction's SPEND_QUERY, principal first), read from the addon by the parent
+# process and handed to the raw tills: the very same SQL, without Odoo around it.
 
 # ----------------------------------------------------------------------------------------------
 # Set-up (Odoo, in the parent process)
@@ -68,6 +49,11 @@ def prepare(db, balances):
     with environment(registry) as env:
         ids = ensure_bench_data(env, balances)
         env.cr.commit()
+        from odoo.addons.chain_member.models.chain_wallet_transaction import SPEND_QUERY
+
+        take_p, take_b = env["chain.wallet.account"]._spend_expressions("principal_first")
+        ids["query_wait"] = SPEND_QUERY.format(take_p=take_p, take_b=take_b, wait="")
+        ids["query_nowait"] = SPEND_QUERY.format(take_p=take_p, take_b=take_b, wait="NOWAIT")
     return ids
 
 
@@ -197,20 +183,19 @@ def raw_till(db, ids, scenario, ready, start, stop_at, results, isolation="read 
     rng = random.Random(os.getpid())
     uid = ids["uid"]
 
+    # READ COMMITTED waits for the row and re-reads it; REPEATABLE READ would fail after waiting,
+    # so it fails at once (NOWAIT), exactly as the service does
+    query = ids["query_wait"] if isolation == "read committed" else ids["query_nowait"]
+
     def pay(partner_id):
-        key = f"bench:{uuid.uuid4()}"
+        params = {
+            "uid": uid, "now": datetime.datetime.utcnow(), "partner": partner_id, "currency": ids["currency"],
+            "company": ids["company"], "store": ids["store"], "kind": "payment", "key": f"bench:{uuid.uuid4()}",
+            "a": "1.00", "order": ids["order"], "payment": None,
+        }
         with conn, conn.cursor() as cr:
-            cr.execute(RAW_KEY, (key,))
-            cr.fetchone()
-            cr.execute(RAW_ACCOUNT, (partner_id, ids["currency"]))
-            account_id = cr.fetchone()[0]
-            cr.execute(RAW_DEBIT, {"a": 1.0, "id": account_id, "uid": uid})
-            dp, db_, pa, ba = cr.fetchone()
-            cr.execute(
-                RAW_INSERT,
-                (partner_id, account_id, ids["currency"], ids["company"], ids["store"], uid,
-                 dp, db_, dp + db_, pa, ba, pa + ba, ids["order"], ids["session"], key, uid, uid),
-            )
+            cr.execute(query, params)
+            assert cr.fetchone(), "the raw payment was refused"
 
     pay(rng.choice(ids["members"]))
     ready.put(True)

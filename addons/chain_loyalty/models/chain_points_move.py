@@ -186,21 +186,78 @@ class ChainPointsMove(models.Model):
     @api.model
     def _post_credit(self, partner, store, kind, points, key, rule=False, values=None, expiry=None):
         """Credit ``points`` > 0 and open a lot for them (earn, positive adjustment). ``expiry``
-        overrides the program's expiry date (False: never)."""
-        existing = self._replayed(key, partner, kind)
-        if existing:
-            return existing
+        overrides the program's expiry date (False: never).
+
+        The hot path of the order sync, so ONE statement: the idempotency check, the guarded
+        upsert of the member's account, the move and its lot (each step feeds the next; when the
+        key was already used nothing is written and the first move is returned)."""
         if points <= 0:
             raise UserError(_("Credit a positive number of points."))
-        account_id, balance = self.env["chain.points.account"]._credit(partner, points)
         today = fields.Date.context_today(self)
         if expiry is None:
             expiry = self.env["chain.points.program"]._get_program()._expiry_date(today)
-        values = dict(values or {})
-        move = self._insert(
-            partner, store, kind, points, balance, account_id, key, dict(values, rule=rule)
+        values = dict(values or {}, rule=rule)
+        vals = self._move_values(partner, store, kind, points, key, values)
+        names = [name for name in MOVE_COLUMNS if name in vals]
+        params = {f"m_{name}": vals[name] for name in names}
+        params.update(
+            key=key,
+            partner=partner.id,
+            points=points,
+            uid=self.env.uid,
+            now=vals["date"],
+            date=today,
+            expiry=expiry or None,
+            rule=rule or "adjustment",
+            store=store.id,
+            company=store.company_id.id,
+            order=vals.get("pos_order_id") or None,
         )
-        self._insert_lot(move, partner, store, points, rule, today, expiry, values)
+        columns = ", ".join(names)
+        selected = ", ".join(f"%(m_{name})s::{self._fields[name].column_type[1]}" for name in names)
+        # Every fragment above comes from this model's own column names; values are parameters.
+        self.env.cr.execute(
+            f"""
+            WITH existing AS (
+                SELECT id FROM chain_points_move WHERE idempotency_key = %(key)s
+            ), account AS (
+                INSERT INTO chain_points_account (partner_id, balance, last_delta,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %(partner)s, %(points)s, %(points)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                 WHERE NOT EXISTS (SELECT 1 FROM existing)
+                ON CONFLICT (partner_id) DO UPDATE
+                   SET balance = chain_points_account.balance + EXCLUDED.balance,
+                       last_delta = EXCLUDED.balance,
+                       write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                RETURNING id, balance
+            ), move AS (
+                INSERT INTO chain_points_move ({columns}, account_id, balance_after,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT {selected}, account.id, account.balance,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM account
+                RETURNING id
+            ), lot AS (
+                INSERT INTO chain_points_lot (partner_id, move_id, date, expiry_date, rule,
+                    points, remaining, store_id, company_id, pos_order_id,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %(partner)s, move.id, %(date)s, %(expiry)s, %(rule)s, %(points)s,
+                       %(points)s, %(store)s, %(company)s, %(order)s,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM move
+            )
+            SELECT (SELECT id FROM existing), (SELECT id FROM move), (SELECT balance FROM account)
+            """,  # noqa: S608
+            params,
+        )
+        existing_id, move_id, balance = self.env.cr.fetchone()
+        if existing_id:
+            existing = self.browse(existing_id)
+            existing._check_same_operation(partner, kind)
+            return existing
+        move = self.browse(move_id)
+        self._after_insert(move, partner, vals, points, balance)
+        self.env["chain.points.lot"].invalidate_model()
         return move
 
     @api.model
@@ -360,64 +417,64 @@ class ChainPointsMove(models.Model):
         self.env["chain.points.lot"].invalidate_model(["remaining"])
 
     @api.model
-    def _insert(self, partner, store, kind, points, balance, account_id, key, values):
-        """Append one move with one SQL statement (moves are immutable, and this is the hot
-        path of the order sync)."""
+    def _move_values(self, partner, store, kind, points, key, values):
         vals = {
             "date": fields.Datetime.now(),
             "partner_id": partner.id,
-            "account_id": account_id,
             "store_id": store.id,
             "company_id": store.company_id.id,
             "user_id": self.env.uid,
             "kind": kind,
             "points": points,
-            "balance_after": balance,
             "idempotency_key": key,
             "unrecovered": 0,
             **values,
         }
-        names = [name for name in MOVE_COLUMNS if vals.get(name) not in (None, False)]
+        vals = {
+            name: value for name, value in vals.items() if value is not None and value is not False
+        }
+        if "details" in vals:
+            vals["details"] = json.dumps(vals["details"])
+        return vals
+
+    @api.model
+    def _insert(self, partner, store, kind, points, balance, account_id, key, values):
+        """Append one move with one SQL statement (moves are immutable)."""
+        vals = self._move_values(
+            partner,
+            store,
+            kind,
+            points,
+            key,
+            dict(values, account_id=account_id, balance_after=balance),
+        )
+        names = [name for name in MOVE_COLUMNS if name in vals]
         columns = [*names, "create_uid", "create_date", "write_uid", "write_date"]
-        params = [json.dumps(vals[name]) if name == "details" else vals[name] for name in names]
-        now = vals["date"]
-        params += [self.env.uid, now, self.env.uid, now]
+        params = [vals[name] for name in names]
+        params += [self.env.uid, vals["date"], self.env.uid, vals["date"]]
         self.env.cr.execute(
             f"INSERT INTO chain_points_move ({', '.join(columns)}) "  # noqa: S608
             f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id",
             params,
         )
-        partner.invalidate_recordset(["points_balance", "points_move_ids", "points_lot_ids"])
-        if vals.get("pos_order_id"):
-            self.env["pos.order"].browse(vals["pos_order_id"]).invalidate_recordset(
-                ["chain_points_move_ids"]
-            )
-        return self.browse(self.env.cr.fetchone()[0])
+        move = self.browse(self.env.cr.fetchone()[0])
+        self._after_insert(move, partner, vals, points, balance)
+        return move
 
     @api.model
-    def _insert_lot(self, move, partner, store, points, rule, date, expiry, values):
-        self.env.cr.execute(
-            """
-            INSERT INTO chain_points_lot (partner_id, move_id, date, expiry_date, rule, points,
-                remaining, store_id, company_id, pos_order_id,
-                create_uid, create_date, write_uid, write_date)
-            VALUES (%(partner)s, %(move)s, %(date)s, %(expiry)s, %(rule)s, %(points)s,
-                %(points)s, %(store)s, %(company)s, %(order)s,
-                %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC')
-            """,
-            {
-                "partner": partner.id,
-                "move": move.id,
-                "date": date,
-                "expiry": expiry or None,
-                "rule": rule or "adjustment",
-                "points": points,
-                "store": store.id,
-                "company": store.company_id.id,
-                "order": values.get("pos_order_id") or None,
-                "uid": self.env.uid,
-            },
+    def _after_insert(self, move, partner, vals, points, balance):
+        """Keep the caches true after an insert by SQL: what the move says is known, what it
+        changed is invalidated."""
+        cache = self.env.cache
+        cache.update(move, self._fields["points"], [points])
+        cache.update(move, self._fields["balance_after"], [balance])
+        cache.update(move, self._fields["kind"], [vals["kind"]])
+        partner.invalidate_recordset(
+            ["points_balance", "points_value", "points_move_ids", "points_lot_ids"]
         )
+        # the member's balance is now known: later reads in this transaction (the tier review of
+        # the order, the receipt) need no query
+        cache.update(partner, partner._fields["points_balance"], [balance])
 
     def _check_same_operation(self, partner, kind):
         """A key names one operation: refuse a different operation sent under the same key."""

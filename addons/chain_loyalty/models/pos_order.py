@@ -39,9 +39,6 @@ class PosOrder(models.Model):
         digits=0,
         help="The member's stored value when the order was saved (for the receipt).",
     )
-    chain_points_move_ids = fields.One2many(
-        "chain.points.move", "pos_order_id", string="Points Moves", readonly=True
-    )
 
     @api.model
     def _load_pos_data_fields(self, config_id):
@@ -69,7 +66,20 @@ class PosOrder(models.Model):
         self._chain_points_process()
         return super().action_pos_order_paid()
 
+    def action_chain_points_moves(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "chain_loyalty.chain_points_move_action"
+        )
+        action["domain"] = [("pos_order_id", "=", self.id)]
+        return action
+
     # ------------------------------------------------------------------------------------------
+    def _chain_points_moves(self):
+        """The points moves of this order (not a field: the till reads every field of its
+        orders after each sync)."""
+        return self.env["chain.points.move"].sudo().search([("pos_order_id", "in", self.ids)])
+
     def _chain_check_member_rewards(self):
         """Re-check on the server the member promotions the browser applied: the customer must
         qualify (member, tier, member day, birthday month), and a tier discount must not exceed
@@ -139,20 +149,36 @@ class PosOrder(models.Model):
         partner = partner.with_env(self.env)
         key = f"pos:{self.uuid or self.id}"
         refunded = self.lines.refunded_orderline_id.order_id
-        spent = self._chain_points_pay(program, partner, store, key, points_payments, refunded)
-        spent += self._chain_points_exchange_rewards(partner, store, key, reward_lines)
-        clawed = self._chain_points_clawback(partner, store, key, refunded) if refunded else 0
-        earned = self._chain_points_earn(program, partner, store, key) if not refunded else 0
-        self.write(
-            {
-                "chain_points_earned": earned,
-                "chain_points_spent": spent,
-                "chain_points_clawed": clawed,
-                "chain_points_balance": partner.points_balance,
-                "chain_points_processed": True,
-                "chain_wallet_balance_after": partner.sudo().wallet_balance,
-            }
+        none = self.env["chain.points.move"]
+        spent, paid = self._chain_points_pay(
+            program, partner, store, key, points_payments, refunded
         )
+        exchanged, exchanges = self._chain_points_exchange_rewards(
+            partner, store, key, reward_lines
+        )
+        clawed, clawbacks = (
+            self._chain_points_clawback(partner, store, key, refunded) if refunded else (0, none)
+        )
+        earned, earns = (
+            self._chain_points_earn(program, partner, store, key) if not refunded else (0, none)
+        )
+        posted = paid | exchanges | clawbacks | earns
+        # The balance after the order is the one of its last movement (known without a query),
+        # unless a refund moved the points of another member (the refunded order's).
+        if posted and not (refunded and refunded.partner_id != partner):
+            balance = posted.sorted("id")[-1].balance_after
+        else:
+            balance = partner.points_balance
+        values = {
+            "chain_points_earned": earned,
+            "chain_points_spent": spent + exchanged,
+            "chain_points_clawed": clawed,
+            "chain_points_balance": balance,
+            "chain_points_processed": True,
+        }
+        if self._chain_wallet_relevant():
+            values["chain_wallet_balance_after"] = partner.sudo().wallet_balance
+        self.write(values)
 
     @api.model
     def chain_points_refund_amount(self, refunded_order_id, refund_total):
@@ -180,8 +206,9 @@ class PosOrder(models.Model):
     def _chain_points_pay(self, program, partner, store, key, payments, refunded):
         """Pay the points tender lines (positive) and give back the points of a refund's
         negative points lines. Returns the net points spent."""
+        moves = self.env["chain.points.move"]
         if not payments:
-            return 0
+            return 0, moves
         paid = sum(p.amount for p in payments if p.amount > 0)
         if paid:
             program._check_redemption(partner, paid, self.amount_total, check_balance=False)
@@ -190,7 +217,7 @@ class PosOrder(models.Model):
             payment_key = f"{key}:points:{payment.uuid or payment.id}"
             points = program._points_for_amount(abs(payment.amount))
             if payment.amount > 0:
-                partner.chain_points_spend(
+                moves |= partner.chain_points_spend(
                     points,
                     store=store,
                     key=payment_key,
@@ -208,17 +235,21 @@ class PosOrder(models.Model):
                             "with points."
                         )
                     )
-                origins[:1].partner_id.with_env(self.env).chain_points_return(
-                    points,
-                    store,
-                    payment_key,
-                    origins,
-                    pos_order=self,
-                    pos_payment=payment,
-                    amount=payment.amount,
+                moves |= (
+                    origins[:1]
+                    .partner_id.with_env(self.env)
+                    .chain_points_return(
+                        points,
+                        store,
+                        payment_key,
+                        origins,
+                        pos_order=self,
+                        pos_payment=payment,
+                        amount=payment.amount,
+                    )
                 )
                 spent -= points
-        return spent
+        return spent, moves
 
     def _chain_points_refunded_spends(self, refunded):
         if not refunded:
@@ -231,7 +262,7 @@ class PosOrder(models.Model):
 
     def _chain_points_exchange_rewards(self, partner, store, key, lines):
         """Gift products exchanged for points at the till: one exchange per reward line."""
-        spent = 0
+        spent, moves = 0, self.env["chain.points.move"]
         for line in lines:
             if line.qty <= 0:
                 raise UserError(_("A gift exchanged for points cannot be refunded at the till."))
@@ -243,7 +274,8 @@ class PosOrder(models.Model):
                 pos_order=self,
             )
             spent += -move.points
-        return spent
+            moves |= move
+        return spent, moves
 
     def _chain_points_clawback(self, partner, store, key, refunded):
         """Take back the points the refunded order earned, in proportion to the refunded
@@ -254,43 +286,43 @@ class PosOrder(models.Model):
         original = sum(refunded.mapped("amount_total"))
         refund_amount = -self.amount_total
         if not earned or original <= 0 or refund_amount <= 0:
-            return 0
+            return 0, Move
         prior = Move.search([("origin_id", "in", earns.ids), ("kind", "=", "clawback")])
         prior_points = sum(-move.points + move.unrecovered for move in prior)
         ratio = min((sum(prior.mapped("amount")) + refund_amount) / original, 1.0)
         target = int(round(earned * ratio + 1e-9))
         points = target - prior_points
         if points <= 0:
-            return 0
+            return 0, Move
         member = earns[:1].partner_id.with_env(self.env)
         move = member.chain_points_clawback(
             points, store, f"{key}:clawback", earns, pos_order=self, amount=refund_amount
         )
-        return -move.points
+        return -move.points, move
 
     def _chain_points_earn(self, program, partner, store, key):
         """What the paid order earns, and the member's first-order bonus."""
         points, details = program._points_for_order(self)
-        earned = 0
+        moves = self.env["chain.points.move"]
         if points:
-            earned += partner.chain_points_earn(
+            moves |= partner.chain_points_earn(
                 points,
                 store=store,
                 rule="purchase",
                 key=f"{key}:earn",
                 pos_order=self,
                 details=details,
-            ).points
+            )
         if (
             program.first_order_bonus > 0
             and not partner.member_last_purchase_date
             and self.amount_total >= program.first_order_threshold
         ):
-            earned += partner.chain_points_earn(
+            moves |= partner.chain_points_earn(
                 program.first_order_bonus,
                 store=store,
                 rule="first_order",
                 key=f"first_order:{partner.id}",
                 pos_order=self,
-            ).points
-        return earned
+            )
+        return sum(moves.mapped("points")), moves

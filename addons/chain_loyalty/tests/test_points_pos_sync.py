@@ -15,7 +15,7 @@ class TestPointsPosSync(LoyaltyCase):
         order = self.sync(vals)
         self.assertEqual((order.chain_points_earned, order.chain_points_balance), (100, 100))
         self.assertEqual(self.points(), 100)
-        move = order.chain_points_move_ids
+        move = order._chain_points_moves()
         self.assertEqual(
             (move.kind, move.rule, move.points, move.store_id),
             ("earn", "purchase", 100, self.store_a),
@@ -189,7 +189,7 @@ class TestPointsPosSync(LoyaltyCase):
     # ------------------------------------------------------------------------------------------
     def test_cashier_earns_at_a_till_of_another_store_of_theirs(self):
         order = self.sell([(self.rice, 1, 50.0)], user=self.cashier_b, session=self.session_b)
-        self.assertEqual(order.chain_points_move_ids.store_id, self.store_b)
+        self.assertEqual(order._chain_points_moves().store_id, self.store_b)
         self.assertEqual(self.points(), 50)
 
     def test_cashier_cannot_move_points_in_a_store_they_do_not_work_in(self):

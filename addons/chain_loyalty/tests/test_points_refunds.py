@@ -18,7 +18,7 @@ class TestPointsRefunds(LoyaltyCase):
         refund = self.refund(order, [(self.points_method, -30.0), (self.cash_method, -70.0)])
         self.assertEqual((refund.chain_points_clawed, refund.chain_points_spent), (70, -3000))
         self.assertEqual(self.points(), 5000)
-        kinds = sorted(refund.chain_points_move_ids.mapped("kind"))
+        kinds = sorted(refund._chain_points_moves().mapped("kind"))
         self.assertEqual(kinds, ["clawback", "return"])
         self.assertLedgerConsistent()
 
@@ -69,7 +69,7 @@ class TestPointsRefunds(LoyaltyCase):
         order = self.sell([(self.rice, 2, 50.0)])
         self.member.sudo().chain_points_spend(80, store=self.store_a)
         refund = self.refund(order, [(self.cash_method, -100.0)])
-        clawback = refund.chain_points_move_ids
+        clawback = refund._chain_points_moves()
         self.assertEqual(
             (clawback.kind, clawback.points, clawback.unrecovered), ("clawback", -20, 80)
         )

@@ -42,7 +42,7 @@ class TestPointsRewards(LoyaltyCase):
             ],
             [(self.cash_method, 50.0)],
         )
-        exchange = order.chain_points_move_ids.filtered(lambda m: m.kind == "exchange")
+        exchange = order._chain_points_moves().filtered(lambda m: m.kind == "exchange")
         self.assertEqual(
             (exchange.points, exchange.reward_id, exchange.amount), (-800, self.bag_reward, 25.0)
         )

@@ -173,10 +173,7 @@ class ChainWalletAccount(models.Model):
                SET last_principal = -({take_p}), last_bonus = -({take_b}),
                    principal = principal - ({take_p}), bonus = bonus - ({take_b}),
                    write_uid = %(uid)s, write_date = now() at time zone 'UTC'
-             WHERE id = (SELECT id FROM chain_wallet_account
-                          WHERE partner_id = %(partner)s AND currency_id = %(currency)s
-                          FOR UPDATE NOWAIT)
-               AND {guard}
+             WHERE partner_id = %(partner)s AND currency_id = %(currency)s AND {guard}
             RETURNING id, last_principal, last_bonus, principal, bonus
         """  # noqa: S608
         # a serialization failure here is expected under contention: no "bad query" log

@@ -50,6 +50,47 @@ def _decimal_places(rounding):
     return max(0, len(f"{rounding:.10f}".rstrip("0").split(".")[1]))
 
 
+# A payment at the till in ONE statement: lock the member's account row, check that the key is
+# new and that the balance covers the amount, take the amount (principal/bonus in the spending
+# order), append the ledger line, and return it with what the member event needs. ``{take_p}``
+# and ``{take_b}`` are the spending-order expressions (chain.wallet.account._spend_expressions),
+# ``{wait}`` is ``NOWAIT`` (under REPEATABLE READ a till that would wait for the row is doomed
+# to a serialization failure anyway: it fails at once and its request is retried).
+SPEND_QUERY = """
+    WITH debit AS (
+        UPDATE chain_wallet_account
+           SET last_principal = -({take_p}), last_bonus = -({take_b}),
+               principal = principal - ({take_p}), bonus = bonus - ({take_b}),
+               write_uid = %(uid)s, write_date = %(now)s
+         WHERE id = (SELECT id FROM chain_wallet_account
+                      WHERE partner_id = %(partner)s AND currency_id = %(currency)s
+                      FOR UPDATE {wait})
+           AND principal + bonus >= %(a)s::numeric
+           AND NOT EXISTS (SELECT 1 FROM chain_wallet_transaction WHERE idempotency_key = %(key)s)
+        RETURNING id, last_principal, last_bonus, principal, bonus
+    ), line AS (
+        INSERT INTO chain_wallet_transaction (
+            date, partner_id, account_id, currency_id, company_id, store_id, user_id, kind,
+            principal, bonus, amount, principal_after, bonus_after, balance_after, bonus_points,
+            pos_order_id, pos_payment_id, pos_session_id, idempotency_key,
+            create_uid, create_date, write_uid, write_date)
+        SELECT %(now)s, %(partner)s, d.id, %(currency)s, %(company)s, %(store)s, %(uid)s, %(kind)s,
+               d.last_principal, d.last_bonus, d.last_principal + d.last_bonus,
+               d.principal, d.bonus, d.principal + d.bonus, 0,
+               %(order)s, %(payment)s, (SELECT session_id FROM pos_order WHERE id = %(order)s),
+               %(key)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM debit d
+        RETURNING id, account_id, principal, bonus, amount, principal_after, bonus_after, balance_after
+    )
+    SELECT l.*, p.name,
+           (SELECT right(c.number, 4) FROM chain_member_card c
+             WHERE c.partner_id = p.id AND c.state = 'active' LIMIT 1),
+           (SELECT up.tz FROM res_users u JOIN res_partner up ON up.id = u.partner_id
+             WHERE u.id = %(uid)s)
+      FROM line l JOIN res_partner p ON p.id = %(partner)s
+"""
+
+
 class ChainWalletTransaction(models.Model):
     """One line of the append-only stored-value ledger.
 
@@ -183,24 +224,6 @@ class ChainWalletTransaction(models.Model):
     # Posting (called by the res.partner service methods only)
     # ------------------------------------------------------------------------------------------
     @api.model
-    def _find_by_key_with_facts(self, key, partner):
-        """The line posted under ``key`` (if any) and, in the same query, what a member event
-        says: (member name, tail of the active card, operator's time zone). One round trip
-        before the guarded UPDATE keeps the window between snapshot and lock short."""
-        self.env.cr.execute(
-            """SELECT (SELECT id FROM chain_wallet_transaction WHERE idempotency_key = %s),
-                      p.name,
-                      (SELECT right(c.number, 4) FROM chain_member_card c
-                        WHERE c.partner_id = p.id AND c.state = 'active' LIMIT 1),
-                      (SELECT up.tz FROM res_users u JOIN res_partner up ON up.id = u.partner_id
-                        WHERE u.id = %s)
-                 FROM res_partner p WHERE p.id = %s""",
-            (key, self.env.uid, partner.id),
-        )
-        line_id, *facts = self.env.cr.fetchone()
-        return self.browse(line_id or ()), tuple(facts)
-
-    @api.model
     def _find_by_key(self, key):
         self.env.cr.execute(
             "SELECT id FROM chain_wallet_transaction WHERE idempotency_key = %s", (key,)
@@ -288,6 +311,53 @@ class ChainWalletTransaction(models.Model):
                 ["chain_wallet_transaction_ids"]
             )
         return line
+
+    @api.model
+    def _post_spend(self, partner, kind, store, key, amount, pos_order=None, pos_payment=None):
+        """The hot path of a payment at the till: SPEND_QUERY, one statement, then the caller's
+        commit. Idempotent on ``key``; raise UserError when the balance is short. Returns
+        ``(line, facts)``, facts being (member name, card tail, operator's time zone) for the
+        member event, or None when the line already existed."""
+        company_id, currency_id, rounding, _name = self.env["res.partner"]._chain_wallet_store_info(store.id)
+        take_p, take_b = self.env["chain.wallet.account"]._spend_expressions(self._spend_order())
+        if pos_order:
+            self.env["pos.order"].flush_model(["session_id"])
+        now = fields.Datetime.now()
+        params = {
+            "uid": self.env.uid, "now": now, "partner": partner.id, "currency": currency_id,
+            "company": company_id, "store": store.id, "kind": kind, "key": key,
+            "a": float_repr(float_round(amount, precision_rounding=rounding), _decimal_places(rounding)),
+            "order": pos_order.id if pos_order else None,
+            "payment": pos_payment.id if pos_payment else None,
+        }
+        query = SPEND_QUERY.format(take_p=take_p, take_b=take_b, wait="NOWAIT")
+        # a lock or serialization failure here is expected under contention: no "bad query" log
+        self.env.cr.execute(query, params, log_exceptions=False)
+        row = self.env.cr.fetchone()
+        if not row:
+            existing = self._find_by_key(key)
+            if existing:
+                existing._check_same_operation(partner, kind)
+                return existing, None
+            account = self.env["chain.wallet.account"].sudo()._find(partner, self.env["res.currency"].browse(currency_id))
+            self._raise_insufficient(partner, account, "spend", amount, 0.0, 0.0)
+        line_id, account_id, principal, bonus, total, principal_after, bonus_after, balance_after, *facts = row
+        line = self.browse(line_id)
+        cached = {
+            "kind": kind, "principal": principal, "bonus": bonus, "amount": total,
+            "balance_after": balance_after, "principal_after": principal_after,
+            "bonus_after": bonus_after, "bonus_points": 0.0, "idempotency_key": key,
+        }
+        for name, value in cached.items():
+            self.env.cache.update(line, self._fields[name], [value])
+        partner.invalidate_recordset(
+            ["wallet_balance", "wallet_principal", "wallet_bonus", "wallet_transaction_count"]
+        )
+        account = self.env["chain.wallet.account"].browse(account_id)
+        account.invalidate_recordset(["principal", "bonus", "last_principal", "last_bonus", "transaction_ids"])
+        if pos_order:
+            pos_order.invalidate_recordset(["chain_wallet_transaction_ids"])
+        return line, tuple(facts)
 
     @api.model
     def _insert(self, vals, digits=2):

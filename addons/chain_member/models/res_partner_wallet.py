@@ -241,21 +241,27 @@ class ResPartner(models.Model):
         self._chain_check_card_usable(card_number)
         key = key or self._chain_wallet_new_key("pay")
         Ledger = self.env["chain.wallet.transaction"].sudo()
-        existing, facts = Ledger._find_by_key_with_facts(key, self)
-        if existing:
-            existing._check_same_operation(self, "payment")
-            return existing
-        move_factory = None
         if counterpart_account:
+            existing = Ledger._find_by_key(key)
+            if existing:
+                existing._check_same_operation(self, "payment")
+                return existing
+
             def move_factory(principal, bonus):
                 return self._chain_wallet_simple_move(
                     store, _("Stored-value payment"), principal + bonus, counterpart_account
                 )
-        line = Ledger._post(
-            self, "payment", store, key, "spend", amount=amount,
-            values=self._chain_wallet_pos_values(pos_order, pos_payment), move_factory=move_factory,
-            key_checked=True,
-        )
+
+            line = Ledger._post(
+                self, "payment", store, key, "spend", amount=amount, move_factory=move_factory, key_checked=True
+            )
+            facts = None
+        else:
+            line, facts = Ledger._post_spend(
+                self, "payment", store, key, amount, pos_order=pos_order, pos_payment=pos_payment
+            )
+            if facts is None:  # posted before under this key
+                return line
         self._chain_wallet_event("balance_payment", line, store, facts)
         return line
 

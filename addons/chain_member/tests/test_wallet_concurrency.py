@@ -92,7 +92,7 @@ class TestWalletConcurrency(TransactionCase):
                 except UserError as error:
                     cr.rollback()  # as Odoo does for a request that fails
                     outcomes[index] = ("refused", str(error))
-                except errors.SerializationFailure as error:
+                except (errors.SerializationFailure, errors.LockNotAvailable) as error:
                     cr.rollback()
                     outcomes[index] = ("gave up", str(error))
 
