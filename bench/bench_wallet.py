@@ -122,6 +122,27 @@ def backoff(rng, attempt):
     time.sleep(rng.uniform(0, 0.002 * min(attempt, 5)))
 
 
+def measure(ids, scenario, rng, attempt, ready, start, stop_at, results):
+    """The till's loop: one warm-up payment, then pay until the clock stops, retrying a
+    payment that hit a concurrency failure (after a short back-off)."""
+
+    def pay_once(partner_id):
+        tries = 0
+        while not attempt(partner_id):
+            tries += 1
+            backoff(rng, tries)
+        return tries
+
+    pay_once(rng.choice(ids["members"]))  # warm the caches (groups, parameters) before the clock
+    ready.put(True)
+    start.wait()
+    done = retries = 0
+    while time.time() < stop_at.value:
+        retries += pay_once(ids["hot"] if scenario == "hot" else rng.choice(ids["members"]))
+        done += 1
+    results.put((done, retries))
+
+
 def suite_till(db, ids, scenario, ready, start, stop_at, results):
     """One till: its own Odoo cursor; each payment is one transaction of the real service
     (REPEATABLE READ, committed), retried after a serialization failure."""
@@ -145,25 +166,16 @@ def suite_till(db, ids, scenario, ready, start, stop_at, results):
         )
         cr.commit()
 
-    pay(rng.choice(ids["members"]))  # warm the caches (groups, parameters) before the clock
-    ready.put(True)
-    start.wait()
-    done = retries = 0
-    while time.time() < stop_at.value:
-        partner_id = ids["hot"] if scenario == "hot" else rng.choice(ids["members"])
-        attempt = 0
-        while True:
-            try:
-                pay(partner_id)
-                done += 1
-                break
-            except (errors.SerializationFailure, errors.LockNotAvailable):
-                cr.rollback()
-                retries += 1
-                attempt += 1
-                backoff(rng, attempt)
+    def attempt(partner_id):
+        try:
+            pay(partner_id)
+            return True
+        except (errors.SerializationFailure, errors.LockNotAvailable):
+            cr.rollback()
+            return False
+
+    measure(ids, scenario, rng, attempt, ready, start, stop_at, results)
     cr.close()
-    results.put((done, retries))
 
 
 def raw_till(db, ids, scenario, ready, start, stop_at, results, isolation="read committed"):
@@ -197,24 +209,15 @@ def raw_till(db, ids, scenario, ready, start, stop_at, results, isolation="read 
             cr.execute(query, params)
             assert cr.fetchone(), "the raw payment was refused"
 
-    pay(rng.choice(ids["members"]))
-    ready.put(True)
-    start.wait()
-    done = retries = 0
-    while time.time() < stop_at.value:
-        partner_id = ids["hot"] if scenario == "hot" else rng.choice(ids["members"])
-        attempt = 0
-        while True:
-            try:
-                pay(partner_id)
-                done += 1
-                break
-            except (errors.SerializationFailure, errors.LockNotAvailable):
-                retries += 1
-                attempt += 1
-                backoff(rng, attempt)
+    def attempt(partner_id):
+        try:
+            pay(partner_id)
+            return True
+        except (errors.SerializationFailure, errors.LockNotAvailable):
+            return False  # the with-block rolled back
+
+    measure(ids, scenario, rng, attempt, ready, start, stop_at, results)
     conn.close()
-    results.put((done, retries))
 
 
 def raw_rr_till(db, ids, scenario, ready, start, stop_at, results):

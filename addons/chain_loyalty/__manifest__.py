@@ -18,6 +18,7 @@
         "views/chain_points_reward_views.xml",
         "views/chain_points_report_views.xml",
         "views/res_partner_views.xml",
+        "views/pos_order_views.xml",
         "views/loyalty_program_views.xml",
         "views/portal_templates.xml",
         "views/chain_loyalty_menus.xml",

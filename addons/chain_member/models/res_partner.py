@@ -321,7 +321,9 @@ class ResPartner(models.Model):
             return self.env["chain.member.card"]
         self.env.cr.execute("SELECT id FROM chain_member_card WHERE number = %s", [number])
         row = self.env.cr.fetchone()
-        return self.env["chain.member.card"].browse(row[0] if row else [])
+        card = self.env["chain.member.card"].browse(row[0] if row else [])
+        card.fetch(["number", "state", "expiry_date", "partner_id"])  # not the whole record
+        return card
 
     @api.model
     def _chain_find_member(self, token):
@@ -345,6 +347,7 @@ class ResPartner(models.Model):
         """What the till shows about a member (extended by the balance and points addons)."""
         self.ensure_one()
         self.fetch(TILL_SUMMARY_FIELDS)  # only these columns: res_partner is a wide table
+        self.member_tier_id.fetch(["name", "discount_percent"])
         return {
             "partner_id": self.id,
             "name": self.name,
