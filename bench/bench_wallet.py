@@ -38,6 +38,7 @@ FUND = 1_000_000_000  # each bench balance; payments of 1.00 never exhaust it
 # (chain.wallet.transaction's SPEND_QUERY, principal first), read from the addon by the parent
 # process and handed to the raw tills: the very same SQL, without Odoo around it.
 
+
 # ----------------------------------------------------------------------------------------------
 # Set-up (Odoo, in the parent process)
 # ----------------------------------------------------------------------------------------------
@@ -54,7 +55,7 @@ def prepare(db, balances):
         take_p, take_b = env["chain.wallet.account"]._spend_expressions("principal_first")
         ids["query_wait"] = SPEND_QUERY.format(take_p=take_p, take_b=take_b, wait="")
         ids["query_nowait"] = SPEND_QUERY.format(take_p=take_p, take_b=take_b, wait="NOWAIT")
-    return ids
+    return ids, registry
 
 
 def ensure_bench_data(env, balances):
@@ -63,14 +64,20 @@ def ensure_bench_data(env, balances):
 
     env = env(context=dict(env.context, tracking_disable=True))
     Store = env["chain.store"]
-    store = Store.search([("code", "=", "BENCH-W")]) or Store.create({"code": "BENCH-W", "name": "Wallet bench"})
+    store = Store.search([("code", "=", "BENCH-W")]) or Store.create(
+        {"code": "BENCH-W", "name": "Wallet bench"}
+    )
     if not Store.get_headquarters():
         Store.create({"code": "BENCH-HQ", "name": "Bench HQ", "kind": "headquarters"})
     user = env["res.users"].search([("login", "=", "bench_wallet_cashier")])
     if not user:
-        user = new_test_user(env, login="bench_wallet_cashier", groups="chain_member.group_chain_cashier")
+        user = new_test_user(
+            env, login="bench_wallet_cashier", groups="chain_member.group_chain_cashier"
+        )
         user.chain_store_ids = [Command.set(store.ids)]
-    env.cr.execute("SELECT id FROM res_partner WHERE name LIKE 'Bench Wallet Member %%' ORDER BY id")
+    env.cr.execute(
+        "SELECT id FROM res_partner WHERE name LIKE 'Bench Wallet Member %%' ORDER BY id"
+    )
     members = [row[0] for row in env.cr.fetchall()]
     if len(members) < balances + 1:
         print(f"creating {balances + 1 - len(members)} funded members...", flush=True)
@@ -78,16 +85,28 @@ def ensure_bench_data(env, balances):
         Ledger = env["chain.wallet.transaction"]
         for n in range(len(members), balances + 1):
             partner = Partner.create(
-                {"name": f"Bench Wallet Member {n:04d}", "is_member": True, "mobile": f"1370000{n:04d}"}
+                {
+                    "name": f"Bench Wallet Member {n:04d}",
+                    "is_member": True,
+                    "mobile": f"1370000{n:04d}",
+                }
             )
-            Ledger._post(partner, "adjustment", store, f"bench:fund:{partner.id}", "credit", principal=FUND)
+            Ledger._post(
+                partner, "adjustment", store, f"bench:fund:{partner.id}", "credit", principal=FUND
+            )
             members.append(partner.id)
     order = env["pos.order"].search([("pos_reference", "=", "BENCH-WALLET")], limit=1)
     if not order:
-        journal = env["account.journal"].create({"name": "Bench cash", "code": "BCSH", "type": "cash"})
+        journal = env["account.journal"].create(
+            {"name": "Bench cash", "code": "BCSH", "type": "cash"}
+        )
         cash = env["pos.payment.method"].create({"name": "Bench cash", "journal_id": journal.id})
         config = env["pos.config"].create(
-            {"name": "Bench till", "chain_store_id": store.id, "payment_method_ids": [Command.set(cash.ids)]}
+            {
+                "name": "Bench till",
+                "chain_store_id": store.id,
+                "payment_method_ids": [Command.set(cash.ids)],
+            }
         )
         session = env["pos.session"].create({"config_id": config.id, "user_id": user.id})
         order = env["pos.order"].create(
@@ -119,7 +138,7 @@ def ensure_bench_data(env, balances):
 def backoff(rng, attempt):
     """After a serialization failure: wait a few milliseconds (jittered, growing) before
     trying again, so that the tills that lost do not all rush back at the same instant."""
-    time.sleep(rng.uniform(0, 0.002 * min(attempt, 5)))
+    time.sleep(rng.uniform(0, 0.001 * min(attempt, 4)))
 
 
 def measure(ids, scenario, rng, attempt, ready, start, stop_at, results):
@@ -148,9 +167,9 @@ def suite_till(db, ids, scenario, ready, start, stop_at, results):
     (REPEATABLE READ, committed), retried after a serialization failure."""
     sys.path.insert(0, str(HERE))
     from common import load_registry
+    from psycopg2 import errors
 
     from odoo import api
-    from psycopg2 import errors
 
     registry = load_registry(db)
     rng = random.Random(os.getpid())
@@ -201,9 +220,17 @@ def raw_till(db, ids, scenario, ready, start, stop_at, results, isolation="read 
 
     def pay(partner_id):
         params = {
-            "uid": uid, "now": datetime.datetime.utcnow(), "partner": partner_id, "currency": ids["currency"],
-            "company": ids["company"], "store": ids["store"], "kind": "payment", "key": f"bench:{uuid.uuid4()}",
-            "a": "1.00", "order": ids["order"], "payment": None,
+            "uid": uid,
+            "now": datetime.datetime.utcnow(),
+            "partner": partner_id,
+            "currency": ids["currency"],
+            "company": ids["company"],
+            "store": ids["store"],
+            "kind": "payment",
+            "key": f"bench:{uuid.uuid4()}",
+            "a": "1.00",
+            "order": ids["order"],
+            "payment": None,
         }
         with conn, conn.cursor() as cr:
             cr.execute(query, params)
@@ -229,7 +256,10 @@ def run(kind, db, ids, scenario, workers, seconds):
     ready, results, start = ctx.Queue(), ctx.Queue(), ctx.Event()
     stop_at = ctx.Value("d", 0.0)
     target = {"suite": suite_till, "raw": raw_till, "raw_rr": raw_rr_till}[kind]
-    procs = [ctx.Process(target=target, args=(db, ids, scenario, ready, start, stop_at, results)) for _ in range(workers)]
+    procs = [
+        ctx.Process(target=target, args=(db, ids, scenario, ready, start, stop_at, results))
+        for _ in range(workers)
+    ]
     for proc in procs:
         proc.start()
     for _ in procs:
@@ -243,7 +273,12 @@ def run(kind, db, ids, scenario, workers, seconds):
         proc.join()
     done = sum(t[0] for t in totals)
     retries = sum(t[1] for t in totals)
-    return {"tx": done, "seconds": round(elapsed, 2), "tx_per_s": round(done / elapsed, 1), "retries": retries}
+    return {
+        "tx": done,
+        "seconds": round(elapsed, 2),
+        "tx_per_s": round(done / elapsed, 1),
+        "retries": retries,
+    }
 
 
 KINDS = {
@@ -253,10 +288,9 @@ KINDS = {
 }
 
 
-def check_consistency(db):
-    from common import environment, load_registry
+def check_consistency(registry):
+    from common import environment
 
-    registry = load_registry(db)
     with environment(registry) as env:
         return env["chain.wallet.transaction"]._check_ledger_consistency()
 
@@ -271,21 +305,27 @@ def main():
     args = parser.parse_args()
 
     sys.path.insert(0, str(HERE))
-    ids = prepare(args.db, args.balances)
+    ids, registry = prepare(args.db, args.balances)
     print(f"{args.workers} tills, {args.seconds:.0f} s per measure, db {args.db}", flush=True)
     report = {"workers": args.workers, "seconds": args.seconds, "balances": args.balances}
     for scenario, label in (("hot", "one hot balance"), ("spread", f"{args.balances} balances")):
         row = {}
         for kind in ("raw", "raw_rr", "suite"):
             row[kind] = run(kind, args.db, ids, scenario, args.workers, args.seconds)
-            print(f"  {label:>16} {KINDS[kind]:>22}: {row[kind]['tx_per_s']:8.1f} payments/s "
-                  f"({row[kind]['tx']} in {row[kind]['seconds']} s, {row[kind]['retries']} retries)", flush=True)
+            print(
+                f"  {label:>16} {KINDS[kind]:>22}: {row[kind]['tx_per_s']:8.1f} payments/s "
+                f"({row[kind]['tx']} in {row[kind]['seconds']} s, {row[kind]['retries']} retries)",
+                flush=True,
+            )
         row["ratio"] = round(row["suite"]["tx_per_s"] / row["raw"]["tx_per_s"], 2)
         row["ratio_rr"] = round(row["suite"]["tx_per_s"] / row["raw_rr"]["tx_per_s"], 2)
-        print(f"  {label:>16} suite/raw = {row['ratio']:.2f} (target >= 0.5); "
-              f"suite/raw at the same isolation = {row['ratio_rr']:.2f}", flush=True)
+        print(
+            f"  {label:>16} suite/raw = {row['ratio']:.2f} (target >= 0.5); "
+            f"suite/raw at the same isolation = {row['ratio_rr']:.2f}",
+            flush=True,
+        )
         report[scenario] = row
-    differences = check_consistency(args.db)
+    differences = check_consistency(registry)
     report["ledger_differences"] = len(differences)
     print(f"cached balances equal to their ledger: {'yes' if not differences else differences[:5]}")
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)

@@ -89,7 +89,6 @@ def test_backup_and_restore_round_trip(test_db, tmp_path):
         shutil.rmtree(REPO / ".local" / "filestore-root" / "filestore" / restored, True)
 
 
-
 def test_run_serves_odoo_and_the_proxy_reusing_the_database(test_db):
     """`./run` on an existing database updates the addons, then serves Odoo and the proxy."""
     from conftest import free_port  # noqa: PLC0415
@@ -97,8 +96,12 @@ def test_run_serves_odoo_and_the_proxy_reusing_the_database(test_db):
     http_port, proxy_port = free_port(), free_port()
     process = subprocess.Popen(
         ["bash", str(REPO / "run")],
-        env={**os.environ, "CHAIN_DB": test_db, "HTTP_PORT": str(http_port),
-             "PROXY_PORT": str(proxy_port)},
+        env={
+            **os.environ,
+            "CHAIN_DB": test_db,
+            "HTTP_PORT": str(http_port),
+            "PROXY_PORT": str(proxy_port),
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,

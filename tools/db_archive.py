@@ -31,7 +31,7 @@ def load_odoo(args):
 
 
 def backup(args):
-    odoo = load_odoo(args)
+    load_odoo(args)
     from odoo.service import db  # noqa: PLC0415
 
     with open(args.out, "wb") as stream:
@@ -39,13 +39,12 @@ def backup(args):
 
 
 def restore(args):
-    odoo = load_odoo(args)
+    load_odoo(args)
     from odoo.service import db  # noqa: PLC0415
 
     if args.db in db.list_dbs(force=True):
         db.exp_drop(args.db)
     db.restore_db(args.db, args.archive, copy=False)
-    return odoo
 
 
 def main(argv=None):

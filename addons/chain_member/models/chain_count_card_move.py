@@ -46,31 +46,55 @@ class ChainCountCardMove(models.Model):
 
     date = fields.Datetime(required=True, readonly=True, index=True, default=fields.Datetime.now)
     package_id = fields.Many2one(
-        "chain.count.card.package", string="Count Card", required=True, readonly=True, ondelete="restrict", index=True
+        "chain.count.card.package",
+        string="Count Card",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+        index=True,
     )
-    partner_id = fields.Many2one("res.partner", string="Member", required=True, readonly=True, ondelete="restrict", index=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Member",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+        index=True,
+    )
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
-    store_id = fields.Many2one("chain.store", required=True, readonly=True, ondelete="restrict", index=True)
+    store_id = fields.Many2one(
+        "chain.store", required=True, readonly=True, ondelete="restrict", index=True
+    )
     user_id = fields.Many2one("res.users", string="Operator", required=True, readonly=True)
     kind = fields.Selection(MOVE_KINDS, required=True, readonly=True, index=True)
     uses = fields.Integer(readonly=True, help="Uses added (positive) or taken (negative).")
     amount = fields.Monetary(
-        string="Value", readonly=True, help="Deferred revenue added (positive) or recognised/refunded (negative)."
+        string="Value",
+        readonly=True,
+        help="Deferred revenue added (positive) or recognised/refunded (negative).",
     )
     uses_after = fields.Integer(string="Uses Left", readonly=True)
     value_after = fields.Monetary(string="Value Left", readonly=True)
-    service_id = fields.Many2one("product.product", string="Service", readonly=True)
-    pos_order_id = fields.Many2one("pos.order", string="POS Order", readonly=True, index="btree_not_null")
+    service_id = fields.Many2one("product.product", readonly=True)
+    pos_order_id = fields.Many2one(
+        "pos.order", string="POS Order", readonly=True, index="btree_not_null"
+    )
     pos_order_line_id = fields.Many2one("pos.order.line", string="POS Order Line", readonly=True)
-    pos_session_id = fields.Many2one("pos.session", string="POS Session", readonly=True, index="btree_not_null")
-    origin_id = fields.Many2one("chain.count.card.move", string="Origin", readonly=True)
+    pos_session_id = fields.Many2one(
+        "pos.session", string="POS Session", readonly=True, index="btree_not_null"
+    )
+    origin_id = fields.Many2one("chain.count.card.move", readonly=True)
     move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True)
     idempotency_key = fields.Char(required=True, readonly=True)
     reason = fields.Text(readonly=True)
 
     _sql_constraints = [
-        ("idempotency_key_unique", "unique(idempotency_key)", "This operation was already recorded."),
+        (
+            "idempotency_key_unique",
+            "unique(idempotency_key)",
+            "This operation was already recorded.",
+        ),
     ]
 
     def init(self):
@@ -88,25 +112,40 @@ class ChainCountCardMove(models.Model):
         )
 
     @api.model_create_multi
-    def create(self, vals_list):
-        raise UserError(_("Count-card lines are written only by the count-card service (see the README)."))
+    def create(self, vals_list):  # pylint: disable=method-required-super
+        raise UserError(
+            _("Count-card lines are written only by the count-card service (see the README).")
+        )
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(_("The count-card ledger cannot be changed: post a correcting line."))
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super
         raise UserError(_("The count-card ledger cannot be deleted: post a correcting line."))
 
     @api.model
     def _find_by_key(self, key):
-        self.env.cr.execute("SELECT id FROM chain_count_card_move WHERE idempotency_key = %s", (key,))
+        self.env.cr.execute(
+            "SELECT id FROM chain_count_card_move WHERE idempotency_key = %s", (key,)
+        )
         row = self.env.cr.fetchone()
         return self.browse(row[0] if row else ())
 
     @api.model
     def _post(
-        self, package, kind, store, key, mode, uses=0, value=0.0, values=None, move_factory=None,
-        expiry=None, final_state=None, bought=False,
+        self,
+        package,
+        kind,
+        store,
+        key,
+        mode,
+        uses=0,
+        value=0.0,
+        values=None,
+        move_factory=None,
+        expiry=None,
+        final_state=None,
+        bought=False,
     ):
         """Move ``package``'s uses/value and append the line, in this transaction; idempotent
         on ``key``. Raise UserError when the card does not allow it."""
@@ -114,11 +153,16 @@ class ChainCountCardMove(models.Model):
         if existing:
             if existing.package_id != package or existing.kind != kind:
                 raise UserError(
-                    _("The reference %(key)s was already used for another count-card operation.", key=key)
+                    _(
+                        "The reference %(key)s was already used for another count-card operation.",
+                        key=key,
+                    )
                 )
             return existing
         package = package.sudo()
-        row = package._move(mode, uses=uses, value=value, expiry=expiry, final_state=final_state, bought=bought)
+        row = package._move(
+            mode, uses=uses, value=value, expiry=expiry, final_state=final_state, bought=bought
+        )
         if row is None:
             package._raise_refused(mode, uses)
         currency = package.currency_id
@@ -168,11 +212,13 @@ class ChainCountCardMove(models.Model):
         self.env.flush_all()
         self.env.cr.execute(
             """
-            SELECT p.id, p.uses_remaining, p.value_remaining, coalesce(l.uses, 0), coalesce(l.value, 0)
+            SELECT p.id, p.uses_remaining, p.value_remaining,
+                   coalesce(l.uses, 0), coalesce(l.value, 0)
               FROM chain_count_card_package p
               LEFT JOIN (SELECT package_id, sum(uses) AS uses, sum(amount) AS value
                            FROM chain_count_card_move GROUP BY package_id) l ON l.package_id = p.id
-             WHERE p.uses_remaining <> coalesce(l.uses, 0) OR p.value_remaining <> coalesce(l.value, 0)
+             WHERE p.uses_remaining <> coalesce(l.uses, 0)
+                OR p.value_remaining <> coalesce(l.value, 0)
             """
         )
         return self.env.cr.fetchall()

@@ -29,10 +29,19 @@ class ChainCountCardPackage(models.Model):
 
     name = fields.Char(required=True, readonly=True)
     partner_id = fields.Many2one(
-        "res.partner", string="Member", required=True, readonly=True, ondelete="restrict", index=True
+        "res.partner",
+        string="Member",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+        index=True,
     )
     product_id = fields.Many2one(
-        "product.product", string="Count-Card Product", required=True, readonly=True, ondelete="restrict"
+        "product.product",
+        string="Count-Card Product",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
     )
     service_ids = fields.Many2many(
         "product.product",
@@ -43,9 +52,14 @@ class ChainCountCardPackage(models.Model):
         readonly=True,
         help="The services a use of this card covers (empty: the card product itself).",
     )
-    store_id = fields.Many2one("chain.store", string="Sold At", required=True, readonly=True, ondelete="restrict")
+    store_id = fields.Many2one(
+        "chain.store", string="Sold At", required=True, readonly=True, ondelete="restrict"
+    )
     company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, help="The company that sold it holds its deferred revenue."
+        "res.company",
+        required=True,
+        readonly=True,
+        help="The company that sold it holds its deferred revenue.",
     )
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     date_start = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
@@ -54,20 +68,41 @@ class ChainCountCardPackage(models.Model):
     uses_remaining = fields.Integer(readonly=True)
     value_total = fields.Monetary(string="Price Paid", readonly=True)
     value_remaining = fields.Monetary(
-        string="Deferred Revenue Left", readonly=True, help="Value of the uses left, not yet recognised."
+        string="Deferred Revenue Left",
+        readonly=True,
+        help="Value of the uses left, not yet recognised.",
     )
     last_uses = fields.Integer(readonly=True)
     last_value = fields.Monetary(readonly=True)
-    state = fields.Selection(PACKAGE_STATES, required=True, readonly=True, default="active", index=True)
-    move_ids = fields.One2many("chain.count.card.move", "package_id", string="Ledger", readonly=True)
+    state = fields.Selection(
+        PACKAGE_STATES, required=True, readonly=True, default="active", index=True
+    )
+    move_ids = fields.One2many(
+        "chain.count.card.move", "package_id", string="Ledger", readonly=True
+    )
 
     _sql_constraints = [
-        ("uses_not_negative", "CHECK(uses_remaining >= 0)", "A count card cannot have negative uses."),
-        ("value_not_negative", "CHECK(value_remaining >= 0)", "A count card cannot have negative value."),
+        (
+            "uses_not_negative",
+            "CHECK(uses_remaining >= 0)",
+            "A count card cannot have negative uses.",
+        ),
+        (
+            "value_not_negative",
+            "CHECK(value_remaining >= 0)",
+            "A count card cannot have negative value.",
+        ),
     ]
 
     def write(self, vals):
-        guarded = {"uses_remaining", "value_remaining", "uses_total", "value_total", "state", "partner_id"}
+        guarded = {
+            "uses_remaining",
+            "value_remaining",
+            "uses_total",
+            "value_total",
+            "state",
+            "partner_id",
+        }
         if guarded & set(vals):
             raise UserError(_("A count card changes only through its ledger."))
         return super().write(vals)
@@ -85,7 +120,15 @@ class ChainCountCardPackage(models.Model):
 
     @api.model
     def _load_pos_data_fields(self, config_id):
-        return ["name", "partner_id", "product_id", "service_ids", "uses_remaining", "date_expiry", "state"]
+        return [
+            "name",
+            "partner_id",
+            "product_id",
+            "service_ids",
+            "uses_remaining",
+            "date_expiry",
+            "state",
+        ]
 
     def _till_values(self):
         return [
@@ -93,7 +136,9 @@ class ChainCountCardPackage(models.Model):
                 "id": package.id,
                 "name": package.name,
                 "uses_remaining": package.uses_remaining,
-                "date_expiry": fields.Date.to_string(package.date_expiry) if package.date_expiry else "",
+                "date_expiry": fields.Date.to_string(package.date_expiry)
+                if package.date_expiry
+                else "",
                 "service_ids": (package.service_ids or package.product_id).ids,
             }
             for package in self
@@ -112,15 +157,30 @@ class ChainCountCardPackage(models.Model):
             raise UserError(_("A use consumes at least one use."))
         if service and self.service_ids and service not in self.service_ids:
             raise UserError(
-                _("%(card)s does not cover %(service)s.", card=self.name, service=service.display_name)
+                _(
+                    "%(card)s does not cover %(service)s.",
+                    card=self.name,
+                    service=service.display_name,
+                )
             )
         key = key or partner._chain_wallet_new_key("count-card-use")
         move_factory = None if pos_order_line else self._recognition_factory(store, service)
-        line = self.env["chain.count.card.move"].sudo()._post(
-            self, "use", store, key, "use", uses=uses,
-            values={"service_id": (service or self.service_ids[:1] or self.product_id).id,
-                    **self._pos_values(pos_order_line)},
-            move_factory=move_factory,
+        line = (
+            self.env["chain.count.card.move"]
+            .sudo()
+            ._post(
+                self,
+                "use",
+                store,
+                key,
+                "use",
+                uses=uses,
+                values={
+                    "service_id": (service or self.service_ids[:1] or self.product_id).id,
+                    **self._pos_values(pos_order_line),
+                },
+                move_factory=move_factory,
+            )
         )
         partner._chain_member_event(
             "count_card_used",
@@ -146,19 +206,39 @@ class ChainCountCardPackage(models.Model):
         if origin.kind != "use" or origin.package_id != self:
             raise UserError(_("Only a use of this card can be given back."))
         key = key or self.partner_id._chain_wallet_new_key("count-card-return")
-        return self.env["chain.count.card.move"].sudo()._post(
-            self, "return", store, key, "credit", uses=-origin.uses, value=-origin.amount,
-            values={"origin_id": origin.id, "service_id": origin.service_id.id, **self._pos_values(pos_order_line)},
-            move_factory=None if pos_order_line else self._recognition_factory(store, origin.service_id),
+        return (
+            self.env["chain.count.card.move"]
+            .sudo()
+            ._post(
+                self,
+                "return",
+                store,
+                key,
+                "credit",
+                uses=-origin.uses,
+                value=-origin.amount,
+                values={
+                    "origin_id": origin.id,
+                    "service_id": origin.service_id.id,
+                    **self._pos_values(pos_order_line),
+                },
+                move_factory=None
+                if pos_order_line
+                else self._recognition_factory(store, origin.service_id),
+            )
         )
 
-    def chain_count_card_renew(self, uses, amount, store=None, journal=None, key=None, pos_order_line=None, days=None):
+    def chain_count_card_renew(
+        self, uses, amount, store=None, journal=None, key=None, pos_order_line=None, days=None
+    ):
         """Add ``uses`` paid ``amount`` (续费); the validity restarts from today or the current
         expiry date, whichever is later, for ``days`` (default: the product's validity)."""
         self.ensure_one()
         store = self.partner_id._chain_wallet_prepare("count_card", store)
         if self.state not in ("active", "used_up"):
-            raise UserError(_("%(card)s is %(state)s and cannot be renewed.", card=self.name, state=self.state))
+            raise UserError(
+                _("%(card)s is %(state)s and cannot be renewed.", card=self.name, state=self.state)
+            )
         if uses <= 0 or amount < 0:
             raise UserError(_("A renewal adds uses for a price."))
         if not journal and not pos_order_line:
@@ -166,13 +246,27 @@ class ChainCountCardPackage(models.Model):
         days = self.product_id.chain_count_card_validity_days if days is None else days
         expiry = False
         if days:
-            start = max(fields.Date.context_today(self), self.date_expiry or fields.Date.context_today(self))
+            start = max(
+                fields.Date.context_today(self), self.date_expiry or fields.Date.context_today(self)
+            )
             expiry = start + relativedelta(days=days)
         key = key or self.partner_id._chain_wallet_new_key("count-card-renew")
-        return self.env["chain.count.card.move"].sudo()._post(
-            self, "renewal", store, key, "credit", uses=uses, value=self.currency_id.round(amount),
-            values=self._pos_values(pos_order_line), expiry=expiry, bought=True,
-            move_factory=None if pos_order_line else self._sale_factory(store, journal),
+        return (
+            self.env["chain.count.card.move"]
+            .sudo()
+            ._post(
+                self,
+                "renewal",
+                store,
+                key,
+                "credit",
+                uses=uses,
+                value=self.currency_id.round(amount),
+                values=self._pos_values(pos_order_line),
+                expiry=expiry,
+                bought=True,
+                move_factory=None if pos_order_line else self._sale_factory(store, journal),
+            )
         )
 
     def chain_count_card_refund(self, journal, reason, store=None, key=None):
@@ -199,13 +293,27 @@ class ChainCountCardPackage(models.Model):
                 journal=journal,
             )
 
-        line = self.env["chain.count.card.move"].sudo()._post(
-            self, "refund", store, key or partner._chain_wallet_new_key("count-card-refund"), "close",
-            final_state="refunded", values={"reason": reason}, move_factory=move_factory,
+        line = (
+            self.env["chain.count.card.move"]
+            .sudo()
+            ._post(
+                self,
+                "refund",
+                store,
+                key or partner._chain_wallet_new_key("count-card-refund"),
+                "close",
+                final_state="refunded",
+                values={"reason": reason},
+                move_factory=move_factory,
+            )
         )
         self.env["chain.operation.log"].log_operation(
-            "count_card_refund", self, before=before,
-            after={"uses": 0, "value": 0, "refunded": line.amount}, reason=reason, store=store,
+            "count_card_refund",
+            self,
+            before=before,
+            after={"uses": 0, "value": 0, "refunded": line.amount},
+            reason=reason,
+            store=store,
         )
         return line
 
@@ -225,9 +333,19 @@ class ChainCountCardPackage(models.Model):
                 ],
             )
 
-        return self.env["chain.count.card.move"].sudo()._post(
-            self, "expiry", store, key or f"count-card-expiry:{self.id}", "close",
-            final_state="expired", values={"reason": _("Expired")}, move_factory=move_factory,
+        return (
+            self.env["chain.count.card.move"]
+            .sudo()
+            ._post(
+                self,
+                "expiry",
+                store,
+                key or f"count-card-expiry:{self.id}",
+                "close",
+                final_state="expired",
+                values={"reason": _("Expired")},
+                move_factory=move_factory,
+            )
         )
 
     @api.model
@@ -238,7 +356,9 @@ class ChainCountCardPackage(models.Model):
         expired = self.sudo().search([("state", "=", "active"), ("date_expiry", "<", today)])
         for package in expired:
             package.sudo().chain_count_card_expire()
-        days = int(self.env["ir.config_parameter"].sudo().get_param("chain_member.count_card_warn_days", 7))
+        days = int(
+            self.env["ir.config_parameter"].sudo().get_param("chain_member.count_card_warn_days", 7)
+        )
         if days:
             expiring = self.sudo().search(
                 [("state", "=", "active"), ("date_expiry", "=", today + relativedelta(days=days))]
@@ -270,8 +390,14 @@ class ChainCountCardPackage(models.Model):
         takes what is left); ``credit`` adds (``bought``: a renewal, counted in the totals);
         ``close`` takes everything left and sets ``final_state``."""
         self.ensure_one()
-        params = {"id": self.id, "u": uses, "v": value, "today": fields.Date.context_today(self),
-                  "expiry": expiry, "final": final_state}
+        params = {
+            "id": self.id,
+            "u": uses,
+            "v": value,
+            "today": fields.Date.context_today(self),
+            "expiry": expiry,
+            "final": final_state,
+        }
         if mode == "use":
             take_u = "%(u)s"
             take_v = (
@@ -279,16 +405,23 @@ class ChainCountCardPackage(models.Model):
                 "ELSE ROUND(value_remaining * %(u)s / uses_remaining, 2) END"
             )
             state = "CASE WHEN uses_remaining = %(u)s THEN 'used_up' ELSE state END"
-            guard = ("state = 'active' AND uses_remaining >= %(u)s "
-                     "AND (date_expiry IS NULL OR date_expiry >= %(today)s)")
+            guard = (
+                "state = 'active' AND uses_remaining >= %(u)s "
+                "AND (date_expiry IS NULL OR date_expiry >= %(today)s)"
+            )
             extra = ""
         elif mode == "credit":
             take_u, take_v = "(-(%(u)s))", "(-(%(v)s::numeric))"
-            state = "CASE WHEN state = 'used_up' AND uses_remaining + %(u)s > 0 THEN 'active' ELSE state END"
+            state = (
+                "CASE WHEN state = 'used_up' AND uses_remaining + %(u)s > 0 "
+                "THEN 'active' ELSE state END"
+            )
             guard = "state IN ('active', 'used_up') AND value_remaining + %(v)s::numeric >= 0"
             extra = ", date_expiry = COALESCE(%(expiry)s, date_expiry)" if expiry else ""
             if bought:
-                extra += ", uses_total = uses_total + %(u)s, value_total = value_total + %(v)s::numeric"
+                extra += (
+                    ", uses_total = uses_total + %(u)s, value_total = value_total + %(v)s::numeric"
+                )
         elif mode == "close":
             take_u, take_v, state = "uses_remaining", "value_remaining", "%(final)s"
             guard = "state = 'active'"
@@ -315,7 +448,9 @@ class ChainCountCardPackage(models.Model):
         self.invalidate_recordset()
         today = fields.Date.context_today(self)
         if self.state == "active" and self.date_expiry and self.date_expiry < today:
-            raise UserError(_("%(card)s expired on %(date)s.", card=self.name, date=self.date_expiry))
+            raise UserError(
+                _("%(card)s expired on %(date)s.", card=self.name, date=self.date_expiry)
+            )
         if self.state != "active" and mode != "credit":
             states = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(_("%(card)s is %(state)s.", card=self.name, state=states[self.state]))
@@ -384,7 +519,12 @@ class ChainCountCardPackage(models.Model):
         service = (service or self.service_ids[:1] or self.product_id).with_company(self.company_id)
         account = service.product_tmpl_id._get_product_accounts()["income"]
         if not account or account == self.company_id._chain_wallet_accounts()["deferred"]:
-            account = self.env["account.account"].sudo().search(
-                [("company_ids", "in", self.company_id.ids), ("account_type", "=", "income")], limit=1
+            account = (
+                self.env["account.account"]
+                .sudo()
+                .search(
+                    [("company_ids", "in", self.company_id.ids), ("account_type", "=", "income")],
+                    limit=1,
+                )
             )
         return account

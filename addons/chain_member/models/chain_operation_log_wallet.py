@@ -15,7 +15,9 @@ def _keep_log_lines(records):
     """The operation log is append-only: its lines keep their operation, even one whose code
     is no longer offered."""
     if records:
-        raise UserError(_("The operation log is append-only: keep the operation codes its lines use."))
+        raise UserError(
+            _("The operation log is append-only: keep the operation codes its lines use.")
+        )
 
 
 class ChainOperationLog(models.Model):

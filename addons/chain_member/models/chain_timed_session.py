@@ -22,21 +22,30 @@ class ChainTimedSession(models.Model):
     _inherit = ["pos.load.mixin"]
     _order = "id desc"
 
-    partner_id = fields.Many2one("res.partner", string="Member", required=True, readonly=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Member", required=True, readonly=True, index=True
+    )
     product_id = fields.Many2one("product.product", string="Service", required=True, readonly=True)
     store_id = fields.Many2one("chain.store", required=True, readonly=True, index=True)
     config_id = fields.Many2one("pos.config", string="Point of Sale", readonly=True)
-    user_id = fields.Many2one("res.users", string="Started By", readonly=True, default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users", string="Started By", readonly=True, default=lambda self: self.env.user
+    )
     start = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     stop = fields.Datetime(readonly=True)
-    minutes = fields.Float(string="Minutes", readonly=True, digits=(16, 1))
+    minutes = fields.Float(readonly=True, digits=(16, 1))
     units = fields.Integer(string="Units Charged", readonly=True)
-    state = fields.Selection(TIMER_STATES, required=True, readonly=True, default="running", index=True)
+    state = fields.Selection(
+        TIMER_STATES, required=True, readonly=True, default="running", index=True
+    )
 
     @api.model
     def _load_pos_data_domain(self, data):
         config = self.env["pos.config"].browse(data["pos.config"]["data"][0]["id"])
-        return [("store_id", "=", config.chain_store_id.id), ("state", "in", ("running", "stopped"))]
+        return [
+            ("store_id", "=", config.chain_store_id.id),
+            ("state", "in", ("running", "stopped")),
+        ]
 
     @api.model
     def _load_pos_data_fields(self, config_id):
@@ -56,7 +65,12 @@ class ChainTimedSession(models.Model):
         store = partner._chain_wallet_store(config.chain_store_id)
         partner._chain_wallet_check_right("count_card", store)
         session = self.sudo().create(
-            {"partner_id": partner.id, "product_id": product.id, "store_id": store.id, "config_id": config.id}
+            {
+                "partner_id": partner.id,
+                "product_id": product.id,
+                "store_id": store.id,
+                "config_id": config.id,
+            }
         )
         return session._till_values()
 
@@ -70,7 +84,12 @@ class ChainTimedSession(models.Model):
         stop = fields.Datetime.now()
         minutes = (stop - session.start).total_seconds() / 60.0
         session.write(
-            {"stop": stop, "minutes": minutes, "units": session._units_for(minutes), "state": "stopped"}
+            {
+                "stop": stop,
+                "minutes": minutes,
+                "units": session._units_for(minutes),
+                "state": "stopped",
+            }
         )
         return session._till_values()
 

@@ -132,8 +132,16 @@ class ChainWalletAccount(models.Model):
         return self.browse(row[0] if row else ())
 
     @api.model
-    def _move(self, partner_id, currency_id, mode, amount=0.0, principal=0.0, bonus=0.0,
-              spend_order="principal_first"):
+    def _move(
+        self,
+        partner_id,
+        currency_id,
+        mode,
+        amount=0.0,
+        principal=0.0,
+        bonus=0.0,
+        spend_order="principal_first",
+    ):
         """Move the cached balance of ``partner_id`` in ``currency_id`` with ONE guarded
         statement; return ``(account id, principal_delta, bonus_delta, principal_after,
         bonus_after)``, or None when the guard refused (no account, not enough balance).
@@ -147,7 +155,11 @@ class ChainWalletAccount(models.Model):
             ``withdraw`` (take ``principal`` and void the bonus in proportion)
         """
         params = {
-            "partner": partner_id, "currency": currency_id, "a": amount, "p": principal, "b": bonus,
+            "partner": partner_id,
+            "currency": currency_id,
+            "a": amount,
+            "p": principal,
+            "b": bonus,
             "uid": self.env.uid,
         }
         if mode == "credit":
@@ -180,7 +192,9 @@ class ChainWalletAccount(models.Model):
         self.env.cr.execute(query, params, log_exceptions=False)
         row = self.env.cr.fetchone()
         if row:
-            self.browse(row[0]).invalidate_recordset(["principal", "bonus", "last_principal", "last_bonus"])
+            self.browse(row[0]).invalidate_recordset(
+                ["principal", "bonus", "last_principal", "last_bonus"]
+            )
         return row
 
     @staticmethod
@@ -247,7 +261,10 @@ class ChainWalletAccount(models.Model):
         failures, locked = self._record_pin_result(success=False)
         if locked:
             raise UserError(
-                _("Wrong payment PIN. The PIN is now locked for %(minutes)s minutes.", minutes=locked)
+                _(
+                    "Wrong payment PIN. The PIN is now locked for %(minutes)s minutes.",
+                    minutes=locked,
+                )
             )
         raise UserError(
             _(
@@ -265,7 +282,9 @@ class ChainWalletAccount(models.Model):
             return 0, 0
         max_failures = self._pin_max_failures()
         lock_minutes = int(
-            self.env["ir.config_parameter"].sudo().get_param("chain_member.wallet_pin_lock_minutes", 30)
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("chain_member.wallet_pin_lock_minutes", 30)
         )
         cr.execute(
             """UPDATE chain_wallet_account
@@ -281,7 +300,8 @@ class ChainWalletAccount(models.Model):
 
     def _reset_pin_lock(self):
         self.env.cr.execute(
-            "UPDATE chain_wallet_account SET pin_failures = 0, pin_locked_until = NULL WHERE id IN %s",
+            "UPDATE chain_wallet_account SET pin_failures = 0, pin_locked_until = NULL "
+            "WHERE id IN %s",
             (tuple(self.ids),),
         )
         self.invalidate_recordset(["pin_failures", "pin_locked_until"])

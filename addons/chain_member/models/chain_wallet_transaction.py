@@ -80,7 +80,8 @@ SPEND_QUERY = """
                %(order)s, %(payment)s, (SELECT session_id FROM pos_order WHERE id = %(order)s),
                %(key)s, %(uid)s, %(now)s, %(uid)s, %(now)s
           FROM debit d
-        RETURNING id, account_id, principal, bonus, amount, principal_after, bonus_after, balance_after
+        RETURNING id, account_id, principal, bonus, amount,
+                  principal_after, bonus_after, balance_after
     )
     SELECT l.*, p.name,
            (SELECT right(c.number, 4) FROM chain_member_card c
@@ -132,7 +133,7 @@ class ChainWalletTransaction(models.Model):
     amount = fields.Monetary(readonly=True, help="Principal + bonus: positive credits the member.")
     principal_after = fields.Monetary(readonly=True)
     bonus_after = fields.Monetary(readonly=True)
-    balance_after = fields.Monetary(string="Balance After", readonly=True)
+    balance_after = fields.Monetary(readonly=True)
     bonus_points = fields.Float(readonly=True, help="Loyalty points granted with a top-up.")
     topup_rule_id = fields.Many2one("chain.topup.rule", readonly=True, ondelete="restrict")
     pos_order_id = fields.Many2one(
@@ -144,7 +145,6 @@ class ChainWalletTransaction(models.Model):
     )
     origin_id = fields.Many2one(
         "chain.wallet.transaction",
-        string="Origin",
         readonly=True,
         index="btree_not_null",
         help="The payment a refund gives back, or the other side of a card transfer.",
@@ -209,15 +209,15 @@ class ChainWalletTransaction(models.Model):
             line.display_name = f"{kinds.get(line.kind, '')} #{line.id}"
 
     @api.model_create_multi
-    def create(self, vals_list):
+    def create(self, vals_list):  # pylint: disable=method-required-super
         raise UserError(
             _("Stored-value lines are written only by the stored-value service (see the README).")
         )
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(_("The stored-value ledger cannot be changed: post a correcting line."))
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super
         raise UserError(_("The stored-value ledger cannot be deleted: post a correcting line."))
 
     # ------------------------------------------------------------------------------------------
@@ -262,12 +262,17 @@ class ChainWalletTransaction(models.Model):
             return existing
         # store -> company, currency, rounding: cached, so that the guarded UPDATE comes right
         # after the key check (a short window between the snapshot and the lock)
-        company_id, currency_id, rounding, _name = self.env["res.partner"]._chain_wallet_store_info(store.id)
+        company_id, currency_id, rounding, _name = self.env["res.partner"]._chain_wallet_store_info(
+            store.id
+        )
         Account = self.env["chain.wallet.account"].sudo()
         if mode == "credit":
             Account._get_or_create(partner, self.env["res.currency"].browse(currency_id))
         digits = _decimal_places(rounding)
-        exact = [float_repr(float_round(x, precision_rounding=rounding), digits) for x in (amount, principal, bonus)]
+        exact = [
+            float_repr(float_round(x, precision_rounding=rounding), digits)
+            for x in (amount, principal, bonus)
+        ]
         row = Account._move(partner.id, currency_id, mode, *exact, spend_order=self._spend_order())
         if row is None:
             account = Account._find(partner, self.env["res.currency"].browse(currency_id))
@@ -292,7 +297,9 @@ class ChainWalletTransaction(models.Model):
             "amount": float_round(principal_delta + bonus_delta, precision_rounding=rounding),
             "principal_after": principal_after,
             "bonus_after": bonus_after,
-            "balance_after": float_round(principal_after + bonus_after, precision_rounding=rounding),
+            "balance_after": float_round(
+                principal_after + bonus_after, precision_rounding=rounding
+            ),
             "bonus_points": 0.0,
             "idempotency_key": key,
             **(values or {}),
@@ -300,12 +307,22 @@ class ChainWalletTransaction(models.Model):
         line = self._insert(vals, digits)
         # The line was inserted in SQL: give the cache what we know of it (the event hook reads
         # it) and forget what the cache knew about its neighbours.
-        for name in ("kind", "principal", "bonus", "amount", "balance_after", "bonus_points", "idempotency_key"):
+        for name in (
+            "kind",
+            "principal",
+            "bonus",
+            "amount",
+            "balance_after",
+            "bonus_points",
+            "idempotency_key",
+        ):
             self.env.cache.update(line, self._fields[name], [vals[name]])
         partner.invalidate_recordset(
             ["wallet_balance", "wallet_principal", "wallet_bonus", "wallet_transaction_count"]
         )
-        self.env["chain.wallet.account"].browse(account_id).invalidate_recordset(["transaction_ids"])
+        self.env["chain.wallet.account"].browse(account_id).invalidate_recordset(
+            ["transaction_ids"]
+        )
         if vals.get("pos_order_id"):
             self.env["pos.order"].browse(vals["pos_order_id"]).invalidate_recordset(
                 ["chain_wallet_transaction_ids"]
@@ -318,15 +335,25 @@ class ChainWalletTransaction(models.Model):
         commit. Idempotent on ``key``; raise UserError when the balance is short. Returns
         ``(line, facts)``, facts being (member name, card tail, operator's time zone) for the
         member event, or None when the line already existed."""
-        company_id, currency_id, rounding, _name = self.env["res.partner"]._chain_wallet_store_info(store.id)
+        company_id, currency_id, rounding, _name = self.env["res.partner"]._chain_wallet_store_info(
+            store.id
+        )
         take_p, take_b = self.env["chain.wallet.account"]._spend_expressions(self._spend_order())
         if pos_order:
             self.env["pos.order"].flush_model(["session_id"])
         now = fields.Datetime.now()
         params = {
-            "uid": self.env.uid, "now": now, "partner": partner.id, "currency": currency_id,
-            "company": company_id, "store": store.id, "kind": kind, "key": key,
-            "a": float_repr(float_round(amount, precision_rounding=rounding), _decimal_places(rounding)),
+            "uid": self.env.uid,
+            "now": now,
+            "partner": partner.id,
+            "currency": currency_id,
+            "company": company_id,
+            "store": store.id,
+            "kind": kind,
+            "key": key,
+            "a": float_repr(
+                float_round(amount, precision_rounding=rounding), _decimal_places(rounding)
+            ),
             "order": pos_order.id if pos_order else None,
             "payment": pos_payment.id if pos_payment else None,
         }
@@ -339,14 +366,34 @@ class ChainWalletTransaction(models.Model):
             if existing:
                 existing._check_same_operation(partner, kind)
                 return existing, None
-            account = self.env["chain.wallet.account"].sudo()._find(partner, self.env["res.currency"].browse(currency_id))
+            account = (
+                self.env["chain.wallet.account"]
+                .sudo()
+                ._find(partner, self.env["res.currency"].browse(currency_id))
+            )
             self._raise_insufficient(partner, account, "spend", amount, 0.0, 0.0)
-        line_id, account_id, principal, bonus, total, principal_after, bonus_after, balance_after, *facts = row
+        (
+            line_id,
+            account_id,
+            principal,
+            bonus,
+            total,
+            principal_after,
+            bonus_after,
+            balance_after,
+            *facts,
+        ) = row
         line = self.browse(line_id)
         cached = {
-            "kind": kind, "principal": principal, "bonus": bonus, "amount": total,
-            "balance_after": balance_after, "principal_after": principal_after,
-            "bonus_after": bonus_after, "bonus_points": 0.0, "idempotency_key": key,
+            "kind": kind,
+            "principal": principal,
+            "bonus": bonus,
+            "amount": total,
+            "balance_after": balance_after,
+            "principal_after": principal_after,
+            "bonus_after": bonus_after,
+            "bonus_points": 0.0,
+            "idempotency_key": key,
         }
         for name, value in cached.items():
             self.env.cache.update(line, self._fields[name], [value])
@@ -354,7 +401,9 @@ class ChainWalletTransaction(models.Model):
             ["wallet_balance", "wallet_principal", "wallet_bonus", "wallet_transaction_count"]
         )
         account = self.env["chain.wallet.account"].browse(account_id)
-        account.invalidate_recordset(["principal", "bonus", "last_principal", "last_bonus", "transaction_ids"])
+        account.invalidate_recordset(
+            ["principal", "bonus", "last_principal", "last_bonus", "transaction_ids"]
+        )
         if pos_order:
             pos_order.invalidate_recordset(["chain_wallet_transaction_ids"])
         return line, tuple(facts)

@@ -4,6 +4,7 @@ from psycopg2 import errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -52,15 +53,24 @@ class PosOrder(models.Model):
             _logger.warning(
                 "%s POS orders share a uuid; the uniqueness of order uuids is enforced after order "
                 "id %s only. Clean them up and drop index %s to enforce it everywhere.",
-                count, last_duplicate, UUID_INDEX,
+                count,
+                last_duplicate,
+                UUID_INDEX,
             )
             cr.execute(
-                f"CREATE UNIQUE INDEX {UUID_INDEX} ON pos_order (uuid) "  # noqa: S608
-                "WHERE uuid IS NOT NULL AND id > %s",
-                (last_duplicate,),
+                SQL(
+                    "CREATE UNIQUE INDEX %s ON pos_order (uuid) WHERE uuid IS NOT NULL AND id > %s",
+                    SQL.identifier(UUID_INDEX),
+                    last_duplicate,
+                )
             )
         else:
-            cr.execute(f"CREATE UNIQUE INDEX {UUID_INDEX} ON pos_order (uuid) WHERE uuid IS NOT NULL")
+            cr.execute(
+                SQL(
+                    "CREATE UNIQUE INDEX %s ON pos_order (uuid) WHERE uuid IS NOT NULL",
+                    SQL.identifier(UUID_INDEX),
+                )
+            )
 
     @api.model
     def sync_from_ui(self, orders):
@@ -121,12 +131,19 @@ class PosOrder(models.Model):
         partner = self.partner_id
         if not store:
             raise UserError(
-                _("This point of sale belongs to no chain store: stored value and count cards cannot be used here.")
+                _(
+                    "This point of sale belongs to no chain store: stored value and count "
+                    "cards cannot be used here."
+                )
             )
         if not partner:
-            raise UserError(_("Select the member first: stored value and count cards belong to a member."))
+            raise UserError(
+                _("Select the member first: stored value and count cards belong to a member.")
+            )
         if self.currency_id != self.company_id.currency_id:
-            raise UserError(_("Stored value and count cards are kept in the company's currency only."))
+            raise UserError(
+                _("Stored value and count cards are kept in the company's currency only.")
+            )
         key = f"pos:{self.uuid or self.id}"
         self._chain_apply_topups(partner, store, key)
         self._chain_apply_count_cards(partner, store, key)
@@ -137,11 +154,17 @@ class PosOrder(models.Model):
         for line in self.lines.filtered("chain_timed_session_id"):
             session = line.chain_timed_session_id.sudo()
             if session.partner_id != self.partner_id or session.product_id != line.product_id:
-                raise UserError(_("The timed service on this order belongs to another member or service."))
+                raise UserError(
+                    _("The timed service on this order belongs to another member or service.")
+                )
             if line.qty != session.units:
                 raise UserError(
-                    _("The timed service was stopped at %(units)s units; the order charges %(qty)s.",
-                      units=session.units, qty=line.qty)
+                    _(
+                        "The timed service was stopped at %(units)s units; the order charges "
+                        "%(qty)s.",
+                        units=session.units,
+                        qty=line.qty,
+                    )
                 )
         self.lines.chain_timed_session_id._mark_billed()
 
@@ -151,7 +174,10 @@ class PosOrder(models.Model):
             return
         if any(line.qty < 0 or line.price_subtotal_incl < 0 for line in lines):
             raise UserError(
-                _("A top-up cannot be refunded at the till: a store manager withdraws it in the backend.")
+                _(
+                    "A top-up cannot be refunded at the till: a store manager withdraws it "
+                    "in the backend."
+                )
             )
         amount = sum(lines.mapped("price_subtotal_incl"))
         if amount > 0:
@@ -161,14 +187,19 @@ class PosOrder(models.Model):
         for line in self.lines:
             product = line.product_id
             if product.chain_count_card:
-                self._chain_sell_count_card(line, partner, store, f"{key}:card:{line.uuid or line.id}")
+                self._chain_sell_count_card(
+                    line, partner, store, f"{key}:card:{line.uuid or line.id}"
+                )
             elif line.chain_count_card_package_id:
                 self._chain_use_count_card(line, store, f"{key}:use:{line.uuid or line.id}")
 
     def _chain_sell_count_card(self, line, partner, store, key):
         if line.qty <= 0:
             raise UserError(
-                _("A count card is refunded in the backend (unused uses, pro rata), not at the till.")
+                _(
+                    "A count card is refunded in the backend (unused uses, pro rata), not "
+                    "at the till."
+                )
             )
         product = line.product_id
         active = partner._chain_count_card_active(product)
@@ -179,7 +210,12 @@ class PosOrder(models.Model):
             )
         else:
             partner.chain_count_card_sell(
-                product, store=store, qty=line.qty, price=line.price_subtotal_incl, key=key, pos_order_line=line
+                product,
+                store=store,
+                qty=line.qty,
+                price=line.price_subtotal_incl,
+                key=key,
+                pos_order_line=line,
             )
 
     def _chain_use_count_card(self, line, store, key):
@@ -190,11 +226,23 @@ class PosOrder(models.Model):
             raise UserError(_("A count-card use is a zero-priced line."))
         if line.qty > 0:
             package.chain_count_card_use(
-                store=store, uses=int(line.qty), service=line.product_id, key=key, pos_order_line=line
+                store=store,
+                uses=int(line.qty),
+                service=line.product_id,
+                key=key,
+                pos_order_line=line,
             )
         elif line.qty < 0:
-            origin = self.env["chain.count.card.move"].sudo().search(
-                [("pos_order_line_id", "=", line.refunded_orderline_id.id), ("kind", "=", "use")], limit=1
+            origin = (
+                self.env["chain.count.card.move"]
+                .sudo()
+                .search(
+                    [
+                        ("pos_order_line_id", "=", line.refunded_orderline_id.id),
+                        ("kind", "=", "use"),
+                    ],
+                    limit=1,
+                )
             )
             if not origin:
                 raise UserError(_("The use given back was not found on the refunded order."))
@@ -207,14 +255,22 @@ class PosOrder(models.Model):
             if payment.amount > 0:
                 self._chain_check_pin_token(partner, payment)
                 partner.chain_wallet_pay(
-                    payment.amount, store=store, key=payment_key, pos_order=self, pos_payment=payment,
+                    payment.amount,
+                    store=store,
+                    key=payment_key,
+                    pos_order=self,
+                    pos_payment=payment,
                     card_number=self._chain_card_number(),
                 )
             elif payment.amount < 0:
                 origin = self._chain_refunded_wallet_payments()
                 member = origin.partner_id[:1] or partner
                 member.chain_wallet_refund(
-                    -payment.amount, store=store, key=payment_key, origin=origin, pos_order=self,
+                    -payment.amount,
+                    store=store,
+                    key=payment_key,
+                    origin=origin,
+                    pos_order=self,
                     pos_payment=payment,
                 )
 
@@ -222,8 +278,10 @@ class PosOrder(models.Model):
         refunded = self.lines.refunded_orderline_id.order_id
         if not refunded:
             return self.env["chain.wallet.transaction"]
-        return self.env["chain.wallet.transaction"].sudo().search(
-            [("pos_order_id", "in", refunded.ids), ("kind", "=", "payment")]
+        return (
+            self.env["chain.wallet.transaction"]
+            .sudo()
+            .search([("pos_order_id", "in", refunded.ids), ("kind", "=", "payment")])
         )
 
     def _chain_check_pin_token(self, partner, payment):
@@ -231,8 +289,11 @@ class PosOrder(models.Model):
             return
         if not partner._chain_wallet_check_token(payment.transaction_id, self.uuid, payment.amount):
             raise UserError(
-                _("The payment from the stored value of %(member)s was not confirmed with the member's PIN.",
-                  member=partner.display_name)
+                _(
+                    "The payment from the stored value of %(member)s was not confirmed with "
+                    "the member's PIN.",
+                    member=partner.display_name,
+                )
             )
 
     def _chain_card_number(self):

@@ -17,7 +17,10 @@ class PosOrderLine(models.Model):
 
     @api.model
     def _load_pos_data_fields(self, config_id):
-        return super()._load_pos_data_fields(config_id) + ["chain_count_card_package_id", "chain_timed_session_id"]
+        return super()._load_pos_data_fields(config_id) + [
+            "chain_count_card_package_id",
+            "chain_timed_session_id",
+        ]
 
     def _prepare_tax_base_line_values(self):
         """Top-ups are booked to the member-deposit liability and count cards to deferred
@@ -29,7 +32,9 @@ class PosOrderLine(models.Model):
             account = line._chain_special_account()
             if account:
                 fiscal_position = line.order_id.fiscal_position_id
-                base_line["account_id"] = fiscal_position.map_account(account) if fiscal_position else account
+                base_line["account_id"] = (
+                    fiscal_position.map_account(account) if fiscal_position else account
+                )
         return base_lines
 
     def _chain_special_account(self):

@@ -20,23 +20,39 @@ class PosPayment(models.Model):
             receivable = partner.with_company(company).property_account_receivable_id
             liability = company._chain_wallet_accounts()["liability"]
             amount = abs(payment.amount)
-            debit, credit = (liability, receivable) if payment.amount > 0 else (receivable, liability)
+            debit, credit = (
+                (liability, receivable) if payment.amount > 0 else (receivable, liability)
+            )
             label = _("%(order)s paid from the stored value", order=order.name)
-            move = self.env["account.move"].with_company(company).create(
-                {
-                    "journal_id": order.session_id.config_id.journal_id.id,
-                    "date": fields.Date.context_today(order, order.date_order),
-                    "ref": label,
-                    "pos_payment_ids": payment.ids,
-                    "line_ids": [
-                        fields.Command.create(
-                            {"account_id": debit.id, "debit": amount, "partner_id": partner.id, "name": label}
-                        ),
-                        fields.Command.create(
-                            {"account_id": credit.id, "credit": amount, "partner_id": partner.id, "name": label}
-                        ),
-                    ],
-                }
+            move = (
+                self.env["account.move"]
+                .with_company(company)
+                .create(
+                    {
+                        "journal_id": order.session_id.config_id.journal_id.id,
+                        "date": fields.Date.context_today(order, order.date_order),
+                        "ref": label,
+                        "pos_payment_ids": payment.ids,
+                        "line_ids": [
+                            fields.Command.create(
+                                {
+                                    "account_id": debit.id,
+                                    "debit": amount,
+                                    "partner_id": partner.id,
+                                    "name": label,
+                                }
+                            ),
+                            fields.Command.create(
+                                {
+                                    "account_id": credit.id,
+                                    "credit": amount,
+                                    "partner_id": partner.id,
+                                    "name": label,
+                                }
+                            ),
+                        ],
+                    }
+                )
             )
             move._post()
             payment.write({"account_move_id": move.id})

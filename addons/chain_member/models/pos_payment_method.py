@@ -19,21 +19,30 @@ class PosPaymentMethod(models.Model):
     )
 
     def _get_payment_terminal_selection(self):
-        return super()._get_payment_terminal_selection() + [("chain_wallet", _("Member stored value"))]
+        return super()._get_payment_terminal_selection() + [
+            ("chain_wallet", _("Member stored value"))
+        ]
 
     @api.depends("use_payment_terminal")
     def _compute_chain_wallet(self):
         for method in self:
             method.chain_wallet = method.use_payment_terminal == "chain_wallet"
 
-    @api.constrains("use_payment_terminal", "journal_id", "split_transactions", "receivable_account_id")
+    @api.constrains(
+        "use_payment_terminal", "journal_id", "split_transactions", "receivable_account_id"
+    )
     def _check_chain_wallet(self):
         for method in self.filtered("chain_wallet"):
             liability = method.company_id.chain_wallet_liability_account_id
-            if method.journal_id or method.split_transactions or method.receivable_account_id != liability:
+            if (
+                method.journal_id
+                or method.split_transactions
+                or method.receivable_account_id != liability
+            ):
                 raise ValidationError(
                     _(
-                        "The stored-value payment method %(method)s takes no journal and books to the "
+                        "The stored-value payment method %(method)s takes no journal and books "
+                        "to the "
                         "member-deposit account of its company.",
                         method=method.name,
                     )
@@ -46,8 +55,10 @@ class PosPaymentMethod(models.Model):
     @api.model
     def _chain_wallet_method(self, company):
         """The company's stored-value payment method, created when missing."""
-        method = self.sudo().with_context(active_test=False).search(
-            [("company_id", "=", company.id), ("chain_wallet", "=", True)], limit=1
+        method = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "=", company.id), ("chain_wallet", "=", True)], limit=1)
         )
         if method:
             return method

@@ -18,10 +18,17 @@ class PosSession(models.Model):
 
     @api.model
     def _load_pos_data_models(self, config_id):
-        return super()._load_pos_data_models(config_id) + ["chain.count.card.package", "chain.timed.session"]
+        return super()._load_pos_data_models(config_id) + [
+            "chain.count.card.package",
+            "chain.timed.session",
+        ]
 
-    def _create_account_move(self, balancing_account=False, amount_to_balance=0, bank_payment_method_diffs=None):
-        data = super()._create_account_move(balancing_account, amount_to_balance, bank_payment_method_diffs)
+    def _create_account_move(
+        self, balancing_account=False, amount_to_balance=0, bank_payment_method_diffs=None
+    ):
+        data = super()._create_account_move(
+            balancing_account, amount_to_balance, bank_payment_method_diffs
+        )
         self._chain_create_closing_lines(data)
         return data
 
@@ -51,9 +58,15 @@ class PosSession(models.Model):
         accounts = self.company_id._chain_wallet_accounts()
         label = _("%(session)s - top-up bonus", session=self.name)
         return [
-            self._debit_amounts({"account_id": accounts["bonus"].id, "move_id": self.move_id.id, "name": label}, bonus, bonus),
+            self._debit_amounts(
+                {"account_id": accounts["bonus"].id, "move_id": self.move_id.id, "name": label},
+                bonus,
+                bonus,
+            ),
             self._credit_amounts(
-                {"account_id": accounts["liability"].id, "move_id": self.move_id.id, "name": label}, bonus, bonus
+                {"account_id": accounts["liability"].id, "move_id": self.move_id.id, "name": label},
+                bonus,
+                bonus,
             ),
         ]
 
@@ -61,8 +74,10 @@ class PosSession(models.Model):
         """Closing lines of the session's count-card uses. A use of a card sold by another
         company is recognised in that company's books (its own entry): it holds the deferred
         revenue; the cross-store settlement report shows what it owes this store."""
-        moves = self.env["chain.count.card.move"].sudo().search(
-            [("pos_session_id", "=", self.id), ("kind", "in", ("use", "return"))]
+        moves = (
+            self.env["chain.count.card.move"]
+            .sudo()
+            .search([("pos_session_id", "=", self.id), ("kind", "in", ("use", "return"))])
         )
         by_income = defaultdict(float)
         for move in moves:
@@ -82,7 +97,9 @@ class PosSession(models.Model):
             # value < 0: uses recognised (debit deferred revenue, credit income); > 0: given back
             deferred_vals = {"account_id": deferred.id, "move_id": self.move_id.id, "name": label}
             income_vals = {"account_id": income.id, "move_id": self.move_id.id, "name": label}
-            debit, credit = (deferred_vals, income_vals) if value < 0 else (income_vals, deferred_vals)
+            debit, credit = (
+                (deferred_vals, income_vals) if value < 0 else (income_vals, deferred_vals)
+            )
             vals += [
                 self._debit_amounts(debit, abs(value), abs(value)),
                 self._credit_amounts(credit, abs(value), abs(value)),

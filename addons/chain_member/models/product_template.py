@@ -48,7 +48,16 @@ class ProductTemplate(models.Model):
     @api.constrains("chain_wallet_topup", "chain_count_card", "chain_timed_service")
     def _check_chain_kind(self):
         for template in self:
-            if sum([template.chain_wallet_topup, template.chain_count_card, template.chain_timed_service]) > 1:
+            if (
+                sum(
+                    [
+                        template.chain_wallet_topup,
+                        template.chain_count_card,
+                        template.chain_timed_service,
+                    ]
+                )
+                > 1
+            ):
                 raise ValidationError(
                     _("A product is a top-up, a count card or a timed service, not several.")
                 )
@@ -65,7 +74,9 @@ class ProductTemplate(models.Model):
     def _check_timed_service(self):
         for template in self.filtered("chain_timed_service"):
             if template.chain_time_unit_minutes <= 0:
-                raise ValidationError(_("A timed service needs a time unit of at least one minute."))
+                raise ValidationError(
+                    _("A timed service needs a time unit of at least one minute.")
+                )
 
     @api.onchange("chain_wallet_topup", "chain_count_card")
     def _onchange_chain_stored_value(self):

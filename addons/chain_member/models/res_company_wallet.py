@@ -7,10 +7,22 @@ _logger = logging.getLogger(__name__)
 
 # field -> (start code searched upwards for a free code, account type, name)
 WALLET_ACCOUNTS = {
-    "chain_wallet_liability_account_id": ("212100", "liability_current", "Member Deposits (Stored Value)"),
-    "chain_count_card_deferred_account_id": ("212200", "liability_current", "Count-Card Deferred Revenue"),
+    "chain_wallet_liability_account_id": (
+        "212100",
+        "liability_current",
+        "Member Deposits (Stored Value)",
+    ),
+    "chain_count_card_deferred_account_id": (
+        "212200",
+        "liability_current",
+        "Count-Card Deferred Revenue",
+    ),
     "chain_wallet_bonus_account_id": ("626100", "expense", "Stored-Value Bonus Expense"),
-    "chain_wallet_breakage_account_id": ("450100", "income_other", "Expired Stored Value and Count Cards"),
+    "chain_wallet_breakage_account_id": (
+        "450100",
+        "income_other",
+        "Expired Stored Value and Count Cards",
+    ),
 }
 
 
@@ -84,12 +96,19 @@ class ResCompany(models.Model):
             start, account_type, label = WALLET_ACCOUNTS[name]
             code = Account._search_new_account_code(start, cache=set())
             values[name] = Account.create(
-                {"code": code, "name": label, "account_type": account_type, "company_ids": [self.id]}
+                {
+                    "code": code,
+                    "name": label,
+                    "account_type": account_type,
+                    "company_ids": [self.id],
+                }
             ).id
             _logger.info("Created account %s %s for %s", code, label, self.name)
         if not self.chain_wallet_journal_id:
-            journal = self.env["account.journal"].sudo().search(
-                [("company_id", "=", self.id), ("type", "=", "general")], limit=1
+            journal = (
+                self.env["account.journal"]
+                .sudo()
+                .search([("company_id", "=", self.id), ("type", "=", "general")], limit=1)
             )
             values["chain_wallet_journal_id"] = journal.id
         self.write(values)
@@ -101,7 +120,9 @@ class ResCompany(models.Model):
         for company in self.sudo().search([("chart_template", "!=", False)]):
             company._chain_wallet_accounts()
             self.env["pos.payment.method"]._chain_wallet_method(company)
-        self.env["pos.config"].sudo().search([("chain_store_id", "!=", False)])._chain_wallet_add_method()
+        self.env["pos.config"].sudo().search(
+            [("chain_store_id", "!=", False)]
+        )._chain_wallet_add_method()
         return True
 
     def _chain_wallet_post(self, ref, lines, journal=None, date=None):

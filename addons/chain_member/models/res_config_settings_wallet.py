@@ -36,11 +36,15 @@ class ResConfigSettings(models.TransientModel):
     chain_wallet_liability_account_id = fields.Many2one(
         related="company_id.chain_wallet_liability_account_id", readonly=False
     )
-    chain_wallet_bonus_account_id = fields.Many2one(related="company_id.chain_wallet_bonus_account_id", readonly=False)
+    chain_wallet_bonus_account_id = fields.Many2one(
+        related="company_id.chain_wallet_bonus_account_id", readonly=False
+    )
     chain_wallet_breakage_account_id = fields.Many2one(
         related="company_id.chain_wallet_breakage_account_id", readonly=False
     )
     chain_count_card_deferred_account_id = fields.Many2one(
         related="company_id.chain_count_card_deferred_account_id", readonly=False
     )
-    chain_wallet_journal_id = fields.Many2one(related="company_id.chain_wallet_journal_id", readonly=False)
+    chain_wallet_journal_id = fields.Many2one(
+        related="company_id.chain_wallet_journal_id", readonly=False
+    )

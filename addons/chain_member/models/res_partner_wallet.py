@@ -5,7 +5,6 @@ import uuid
 from datetime import datetime
 
 import pytz
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models, tools
@@ -55,10 +54,14 @@ class ResPartner(models.Model):
         "stored-value ledger.",
     )
     wallet_principal = fields.Monetary(
-        string="Stored Value Principal", compute="_compute_wallet_balance", currency_field="wallet_currency_id"
+        string="Stored Value Principal",
+        compute="_compute_wallet_balance",
+        currency_field="wallet_currency_id",
     )
     wallet_bonus = fields.Monetary(
-        string="Stored Value Bonus", compute="_compute_wallet_balance", currency_field="wallet_currency_id"
+        string="Stored Value Bonus",
+        compute="_compute_wallet_balance",
+        currency_field="wallet_currency_id",
     )
     wallet_transaction_count = fields.Integer(compute="_compute_wallet_transaction_count")
     count_card_package_ids = fields.One2many(
@@ -95,7 +98,11 @@ class ResPartner(models.Model):
             (self.env.company.currency_id.id, value or 0.0),
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
-        if operator in ("<", "<=", "=") and (value or 0.0) >= 0 and self._zero_matches(operator, value):
+        if (
+            operator in ("<", "<=", "=")
+            and (value or 0.0) >= 0
+            and self._zero_matches(operator, value)
+        ):
             return ["|", ("id", "in", ids), ("wallet_account_ids", "=", False)]
         return [("id", "in", ids)]
 
@@ -116,7 +123,9 @@ class ResPartner(models.Model):
     def _compute_count_card_active_count(self):
         counts = dict(
             self.env["chain.count.card.package"]._read_group(
-                [("partner_id", "in", self.ids), ("state", "=", "active")], ["partner_id"], ["__count"]
+                [("partner_id", "in", self.ids), ("state", "=", "active")],
+                ["partner_id"],
+                ["__count"],
             )
         )
         for partner in self:
@@ -127,14 +136,18 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------------------------
     def action_chain_wallet_transactions(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("chain_member.chain_wallet_transaction_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "chain_member.chain_wallet_transaction_action"
+        )
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
 
     def action_chain_count_cards(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("chain_member.chain_count_card_package_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "chain_member.chain_count_card_package_action"
+        )
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
@@ -170,7 +183,9 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------------------------
     # Stored value: the service
     # ------------------------------------------------------------------------------------------
-    def chain_wallet_topup(self, amount, store=None, journal=None, key=None, pos_order=None, reason=None):
+    def chain_wallet_topup(
+        self, amount, store=None, journal=None, key=None, pos_order=None, reason=None
+    ):
         """Credit ``amount`` of principal, plus the bonus of the applicable top-up rule.
 
         :param journal: the cash/bank journal the money came in through (backend top-up; posts
@@ -219,7 +234,13 @@ class ResPartner(models.Model):
         return line
 
     def chain_wallet_pay(
-        self, amount, store=None, key=None, pos_order=None, pos_payment=None, card_number=False,
+        self,
+        amount,
+        store=None,
+        key=None,
+        pos_order=None,
+        pos_payment=None,
+        card_number=False,
         counterpart_account=None,
     ):
         """Take ``amount`` from the balance (principal and bonus in the chain's spending order),
@@ -237,7 +258,9 @@ class ResPartner(models.Model):
         if amount <= 0:
             raise UserError(_("A payment from the stored value needs a positive amount."))
         if not pos_order and not counterpart_account:
-            raise UserError(_("A stored-value payment belongs to a POS order or names its counterpart."))
+            raise UserError(
+                _("A stored-value payment belongs to a POS order or names its counterpart.")
+            )
         self._chain_check_card_usable(card_number)
         key = key or self._chain_wallet_new_key("pay")
         Ledger = self.env["chain.wallet.transaction"].sudo()
@@ -253,7 +276,14 @@ class ResPartner(models.Model):
                 )
 
             line = Ledger._post(
-                self, "payment", store, key, "spend", amount=amount, move_factory=move_factory, key_checked=True
+                self,
+                "payment",
+                store,
+                key,
+                "spend",
+                amount=amount,
+                move_factory=move_factory,
+                key_checked=True,
             )
             facts = None
         else:
@@ -266,7 +296,13 @@ class ResPartner(models.Model):
         return line
 
     def chain_wallet_refund(
-        self, amount, store=None, key=None, origin=None, pos_order=None, pos_payment=None,
+        self,
+        amount,
+        store=None,
+        key=None,
+        origin=None,
+        pos_order=None,
+        pos_payment=None,
         counterpart_account=None,
     ):
         """Give ``amount`` back to the balance for a refunded sale.
@@ -283,7 +319,9 @@ class ResPartner(models.Model):
         if amount <= 0:
             raise UserError(_("A refund to the stored value needs a positive amount."))
         if not pos_order and not counterpart_account:
-            raise UserError(_("A stored-value refund belongs to a POS order or names its counterpart."))
+            raise UserError(
+                _("A stored-value refund belongs to a POS order or names its counterpart.")
+            )
         key = key or self._chain_wallet_new_key("refund")
         Ledger = self.env["chain.wallet.transaction"].sudo()
         existing = Ledger._find_by_key(key)
@@ -294,13 +332,24 @@ class ResPartner(models.Model):
         bonus = self._chain_wallet_refund_bonus(amount, origin, currency)
         move_factory = None
         if counterpart_account:
+
             def move_factory(principal, bonus):
                 return self._chain_wallet_simple_move(
                     store, _("Stored-value refund"), principal + bonus, counterpart_account
                 )
+
         line = Ledger._post(
-            self, "refund", store, key, "credit", principal=amount - bonus, bonus=bonus,
-            values={"origin_id": origin[:1].id, **self._chain_wallet_pos_values(pos_order, pos_payment)},
+            self,
+            "refund",
+            store,
+            key,
+            "credit",
+            principal=amount - bonus,
+            bonus=bonus,
+            values={
+                "origin_id": origin[:1].id,
+                **self._chain_wallet_pos_values(pos_order, pos_payment),
+            },
             move_factory=move_factory,
         )
         return line
@@ -324,22 +373,40 @@ class ResPartner(models.Model):
             return store.company_id._chain_wallet_post(
                 _("Stored-value withdrawal of %(member)s", member=self.display_name),
                 [
-                    (accounts["liability"], -(principal + bonus), 0.0, self, _("Member deposit paid out")),
+                    (
+                        accounts["liability"],
+                        -(principal + bonus),
+                        0.0,
+                        self,
+                        _("Member deposit paid out"),
+                    ),
                     (journal.default_account_id, 0.0, -principal, self, _("Withdrawal")),
                     (accounts["bonus"], 0.0, -bonus, self, _("Bonus voided")),
                 ],
                 journal=journal,
             )
 
-        line = self.env["chain.wallet.transaction"].sudo()._post(
-            self, "withdrawal", store, key or self._chain_wallet_new_key("withdraw"), "withdraw",
-            principal=amount, values={"reason": reason}, move_factory=move_factory,
+        line = (
+            self.env["chain.wallet.transaction"]
+            .sudo()
+            ._post(
+                self,
+                "withdrawal",
+                store,
+                key or self._chain_wallet_new_key("withdraw"),
+                "withdraw",
+                principal=amount,
+                values={"reason": reason},
+                move_factory=move_factory,
+            )
         )
         self._chain_wallet_log("wallet_withdrawal", line, before, store, reason)
         self._chain_wallet_event("withdrawal", line, store)
         return line
 
-    def chain_wallet_adjust(self, principal=0.0, bonus=0.0, reason=None, store=None, key=None, counterpart_account=None):
+    def chain_wallet_adjust(
+        self, principal=0.0, bonus=0.0, reason=None, store=None, key=None, counterpart_account=None
+    ):
         """Correct the balance (headquarters managers only, with a reason). Positive parts
         credit, negative parts debit; the counterpart is the company's bonus (promotion)
         account unless another is given."""
@@ -351,7 +418,9 @@ class ResPartner(models.Model):
         if not principal and not bonus:
             raise UserError(_("An adjustment needs an amount."))
         if principal * bonus < 0:
-            raise UserError(_("Adjust principal and bonus in the same direction (post two adjustments)."))
+            raise UserError(
+                _("Adjust principal and bonus in the same direction (post two adjustments).")
+            )
         credit = principal + bonus > 0
         before = self._chain_wallet_state(store)
         counterpart = counterpart_account or store.company_id._chain_wallet_accounts()["bonus"]
@@ -361,10 +430,20 @@ class ResPartner(models.Model):
                 store, _("Stored-value adjustment"), principal_delta + bonus_delta, counterpart
             )
 
-        line = self.env["chain.wallet.transaction"].sudo()._post(
-            self, "adjustment", store, key or self._chain_wallet_new_key("adjust"),
-            "credit" if credit else "debit", principal=abs(principal), bonus=abs(bonus),
-            values={"reason": reason}, move_factory=move_factory,
+        line = (
+            self.env["chain.wallet.transaction"]
+            .sudo()
+            ._post(
+                self,
+                "adjustment",
+                store,
+                key or self._chain_wallet_new_key("adjust"),
+                "credit" if credit else "debit",
+                principal=abs(principal),
+                bonus=abs(bonus),
+                values={"reason": reason},
+                move_factory=move_factory,
+            )
         )
         self._chain_wallet_log("wallet_adjustment", line, before, store, reason)
         return line
@@ -388,12 +467,24 @@ class ResPartner(models.Model):
         before = self._chain_wallet_state(store)
         Ledger = self.env["chain.wallet.transaction"].sudo()
         out_line = Ledger._post(
-            self, "transfer", store, f"{key}:out", "spend", amount=amount,
-            values={"reason": _("To %(name)s: %(reason)s", name=target.display_name, reason=reason)},
+            self,
+            "transfer",
+            store,
+            f"{key}:out",
+            "spend",
+            amount=amount,
+            values={
+                "reason": _("To %(name)s: %(reason)s", name=target.display_name, reason=reason)
+            },
         )
         in_line = Ledger._post(
-            target, "transfer", store, f"{key}:in", "credit",
-            principal=-out_line.principal, bonus=-out_line.bonus,
+            target,
+            "transfer",
+            store,
+            f"{key}:in",
+            "credit",
+            principal=-out_line.principal,
+            bonus=-out_line.bonus,
             values={
                 "origin_id": out_line.id,
                 "reason": _("From %(name)s: %(reason)s", name=self.display_name, reason=reason),
@@ -422,15 +513,32 @@ class ResPartner(models.Model):
             return store.company_id._chain_wallet_post(
                 _("Stored value of %(member)s expired", member=self.display_name),
                 [
-                    (accounts["liability"], -(principal_delta + bonus_delta), 0.0, self, _("Expired")),
+                    (
+                        accounts["liability"],
+                        -(principal_delta + bonus_delta),
+                        0.0,
+                        self,
+                        _("Expired"),
+                    ),
                     (accounts["breakage"], 0.0, -principal_delta, self, _("Expired principal")),
                     (accounts["bonus"], 0.0, -bonus_delta, self, _("Expired bonus")),
                 ],
             )
 
-        line = self.env["chain.wallet.transaction"].sudo()._post(
-            self, "expiry", store, key or self._chain_wallet_new_key("expire"), "debit",
-            principal=principal, bonus=bonus, values={"reason": reason}, move_factory=move_factory,
+        line = (
+            self.env["chain.wallet.transaction"]
+            .sudo()
+            ._post(
+                self,
+                "expiry",
+                store,
+                key or self._chain_wallet_new_key("expire"),
+                "debit",
+                principal=principal,
+                bonus=bonus,
+                values={"reason": reason},
+                move_factory=move_factory,
+            )
         )
         self._chain_wallet_log("wallet_expiry", line, before, store, reason)
         return line
@@ -442,7 +550,11 @@ class ResPartner(models.Model):
         partner = partner or self
         rule = self.env["chain.topup.rule"]._find_rule(amount, partner, store)
         currency = store.company_id.currency_id
-        return {"bonus": rule._bonus_for(amount, currency), "points": rule.bonus_points, "rule": rule.name or ""}
+        return {
+            "bonus": rule._bonus_for(amount, currency),
+            "points": rule.bonus_points,
+            "rule": rule.name or "",
+        }
 
     # ------------------------------------------------------------------------------------------
     # Count cards: selling (uses, renewals, refunds: see chain.count.card.package)
@@ -476,29 +588,40 @@ class ResPartner(models.Model):
         company._chain_wallet_accounts()
         today = fields.Date.context_today(self)
         days = template.chain_count_card_validity_days
-        package = self.env["chain.count.card.package"].sudo().create(
-            {
-                "name": product.name,
-                "partner_id": self.id,
-                "product_id": product.id,
-                "service_ids": [fields.Command.set(template.chain_count_card_service_ids.ids)],
-                "store_id": store.id,
-                "company_id": company.id,
-                "currency_id": currency.id,
-                "date_start": today,
-                "date_expiry": today + relativedelta(days=days) if days else False,
-                # explicit zeros: the guarded UPDATE computes on these columns (NULL would not)
-                "uses_total": 0,
-                "uses_remaining": 0,
-                "value_total": 0.0,
-                "value_remaining": 0.0,
-                "last_uses": 0,
-                "last_value": 0.0,
-            }
+        package = (
+            self.env["chain.count.card.package"]
+            .sudo()
+            .create(
+                {
+                    "name": product.name,
+                    "partner_id": self.id,
+                    "product_id": product.id,
+                    "service_ids": [fields.Command.set(template.chain_count_card_service_ids.ids)],
+                    "store_id": store.id,
+                    "company_id": company.id,
+                    "currency_id": currency.id,
+                    "date_start": today,
+                    "date_expiry": today + relativedelta(days=days) if days else False,
+                    # explicit zeros: the guarded UPDATE computes on these columns (NULL would not)
+                    "uses_total": 0,
+                    "uses_remaining": 0,
+                    "value_total": 0.0,
+                    "value_remaining": 0.0,
+                    "last_uses": 0,
+                    "last_value": 0.0,
+                }
+            )
         )
         Move._post(
-            package, "sale", store, key, "credit", uses=template.chain_count_card_uses * int(qty),
-            value=value, values=package._pos_values(pos_order_line), bought=True,
+            package,
+            "sale",
+            store,
+            key,
+            "credit",
+            uses=template.chain_count_card_uses * int(qty),
+            value=value,
+            values=package._pos_values(pos_order_line),
+            bought=True,
             move_factory=None if pos_order_line else package._sale_factory(store, journal),
         )
         return package
@@ -522,7 +645,11 @@ class ResPartner(models.Model):
         manager."""
         self.ensure_one()
         store = self._chain_wallet_store(store)
-        account = self.env["chain.wallet.account"].sudo()._get_or_create(self, store.company_id.currency_id)
+        account = (
+            self.env["chain.wallet.account"]
+            .sudo()
+            ._get_or_create(self, store.company_id.currency_id)
+        )
         self._chain_wallet_check_right("pin_reset" if account.pin_hash else "pin", store)
         account._set_pin(pin)
         self.env["chain.operation.log"].log_operation(
@@ -538,18 +665,28 @@ class ResPartner(models.Model):
         if account:
             account._reset_pin_lock()
             self.env["chain.operation.log"].log_operation(
-                "wallet_pin", account, after={"pin": "unlocked"}, reason=_("PIN lock reset"), store=store
+                "wallet_pin",
+                account,
+                after={"pin": "unlocked"},
+                reason=_("PIN lock reset"),
+                store=store,
             )
         return True
 
     @api.model
     def chain_wallet_pin_required(self):
-        return self.env["ir.config_parameter"].sudo().get_param("chain_member.wallet_pin_required") in (
-            "1", "True", "true",
+        return self.env["ir.config_parameter"].sudo().get_param(
+            "chain_member.wallet_pin_required"
+        ) in (
+            "1",
+            "True",
+            "true",
         )
 
     @api.model
-    def chain_wallet_authorize(self, partner_id, amount, order_uuid, config_id, pin=None, card_number=False):
+    def chain_wallet_authorize(
+        self, partner_id, amount, order_uuid, config_id, pin=None, card_number=False
+    ):
         """Called by the till before it accepts a payment from the balance: check the card, the
         balance and the PIN, and return ``{"ok": True, "balance", "token"}`` or ``{"ok": False,
         "message"}``. The authoritative debit happens later, in the order sync; the token lets
@@ -569,7 +706,8 @@ class ResPartner(models.Model):
             if currency.compare_amounts(balance, amount) < 0:
                 raise UserError(
                     _(
-                        "Insufficient stored value: %(member)s has %(available)s, %(amount)s is needed.",
+                        "Insufficient stored value: %(member)s has %(available)s, %(amount)s "
+                        "is needed.",
                         member=partner.display_name,
                         available=currency.format(balance),
                         amount=currency.format(amount),
@@ -578,8 +716,12 @@ class ResPartner(models.Model):
             token = ""
             if self.chain_wallet_pin_required():
                 if not pin:
-                    return {"ok": False, "pin_required": True, "balance": balance,
-                            "message": _("Enter the member's payment PIN.")}
+                    return {
+                        "ok": False,
+                        "pin_required": True,
+                        "balance": balance,
+                        "message": _("Enter the member's payment PIN."),
+                    }
                 account._verify_pin(pin)
                 token = partner._chain_wallet_token(order_uuid, amount)
         except (UserError, AccessError) as error:
@@ -617,7 +759,9 @@ class ResPartner(models.Model):
         summary.update(
             wallet_balance=self.wallet_balance,
             wallet_pin_required=self.chain_wallet_pin_required(),
-            count_cards=self.count_card_package_ids.filtered(lambda p: p.state == "active")._till_values(),
+            count_cards=self.count_card_package_ids.filtered(
+                lambda p: p.state == "active"
+            )._till_values(),
         )
         return summary
 
@@ -625,7 +769,9 @@ class ResPartner(models.Model):
         """A member's last card cannot be cancelled while stored value or count-card uses are
         left: refund or transfer them first."""
         result = super()._chain_check_cancellable(card)
-        others = self.member_card_ids.filtered(lambda c: c != card and c.state not in ("cancelled", "replaced"))
+        others = self.member_card_ids.filtered(
+            lambda c: c != card and c.state not in ("cancelled", "replaced")
+        )
         if not others and (self.sudo().wallet_balance or self.count_card_active_count):
             raise UserError(
                 _(
@@ -652,8 +798,13 @@ class ResPartner(models.Model):
         self._chain_wallet_check_right(operation, store)
         # Only members receive stored value; taking it back (payments) needs no check: an
         # account exists only for who received some.
-        if operation in CREDITING_OPERATIONS and not self.with_context(prefetch_fields=False).is_member:
-            raise UserError(_("%(name)s is not a member: stored value is for members.", name=self.display_name))
+        if (
+            operation in CREDITING_OPERATIONS
+            and not self.with_context(prefetch_fields=False).is_member
+        ):
+            raise UserError(
+                _("%(name)s is not a member: stored value is for members.", name=self.display_name)
+            )
         return store
 
     @api.model
@@ -676,7 +827,9 @@ class ResPartner(models.Model):
     def _chain_wallet_user_store_ids(self, uid):
         """The stores a user works in; cached (the registry cache is cleared whenever a user's
         stores change, see res.users and chain.store)."""
-        self.env.cr.execute("SELECT store_id FROM chain_store_res_users_rel WHERE user_id = %s", (uid,))
+        self.env.cr.execute(
+            "SELECT store_id FROM chain_store_res_users_rel WHERE user_id = %s", (uid,)
+        )
         return frozenset(row[0] for row in self.env.cr.fetchall())
 
     def _chain_wallet_store(self, store):
@@ -693,7 +846,10 @@ class ResPartner(models.Model):
             raise AccessError(self._chain_wallet_refusal(operation))
         if verdict == "store":
             raise AccessError(
-                _("You do not work in %(store)s: ask a colleague of that store.", store=store.display_name)
+                _(
+                    "You do not work in %(store)s: ask a colleague of that store.",
+                    store=store.display_name,
+                )
             )
         return True
 
@@ -722,8 +878,7 @@ class ResPartner(models.Model):
             "count_card_refund": _("Only a store manager can refund a count card."),
         }.get(operation, _("You are not allowed to operate stored value or count cards."))
 
-    @staticmethod
-    def _chain_wallet_require_reason(reason):
+    def _chain_wallet_require_reason(self, reason):
         if not (reason or "").strip():
             raise UserError(_("Give the reason for this operation: it goes to the operation log."))
 
@@ -747,8 +902,10 @@ class ResPartner(models.Model):
             return 0.0
         paid_principal = -sum(origin.mapped("principal"))
         paid_bonus = -sum(origin.mapped("bonus"))
-        refunds = self.env["chain.wallet.transaction"].sudo().search(
-            [("origin_id", "in", origin.ids), ("kind", "=", "refund")]
+        refunds = (
+            self.env["chain.wallet.transaction"]
+            .sudo()
+            .search([("origin_id", "in", origin.ids), ("kind", "=", "refund")])
         )
         bonus_left = paid_bonus - sum(refunds.mapped("bonus"))
         paid = paid_principal + paid_bonus

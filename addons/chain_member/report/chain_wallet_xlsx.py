@@ -39,7 +39,8 @@ class ChainWalletXlsx(models.AbstractModel):
         stores = self._visible_stores(report, stores)
         options = {
             "start": datetime.datetime.combine(date_from, datetime.time.min),
-            "end": datetime.datetime.combine(date_to, datetime.time.min) + datetime.timedelta(days=1),
+            "end": datetime.datetime.combine(date_to, datetime.time.min)
+            + datetime.timedelta(days=1),
             "date_to": date_to,
             "store_ids": tuple(stores.ids),
             "company_ids": tuple(stores.company_id.ids),
@@ -48,7 +49,9 @@ class ChainWalletXlsx(models.AbstractModel):
         }
         fd, path = tempfile.mkstemp(suffix=".xlsx", prefix="chain_wallet_")
         os.close(fd)
-        workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "default_date_format": "yyyy-mm-dd hh:mm"})
+        workbook = xlsxwriter.Workbook(
+            path, {"constant_memory": True, "default_date_format": "yyyy-mm-dd hh:mm"}
+        )
         try:
             getattr(self, f"_sheet_{report}")(workbook, options)
         finally:
@@ -65,7 +68,9 @@ class ChainWalletXlsx(models.AbstractModel):
             "chain_member.group_chain_store_manager"
         ):
             if report not in MERCHANT_REPORTS:
-                raise AccessError(_("An alliance merchant exports only its own payments and settlement."))
+                raise AccessError(
+                    _("An alliance merchant exports only its own payments and settlement.")
+                )
         elif not user.has_group("chain_member.group_chain_store_manager"):
             raise AccessError(_("Only store managers export stored-value reports."))
         stores = (stores.sudo() & allowed) if stores else allowed
@@ -136,8 +141,19 @@ class ChainWalletXlsx(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
     def _ledger_sheet(self, workbook, options, title, kinds):
         headers = [
-            _("Date"), _("Store"), _("Member Code"), _("Member"), _("Kind"), _("Principal"), _("Bonus"),
-            _("Amount"), _("Balance After"), _("Bonus Points"), _("Operator"), _("POS Order"), _("Reference"),
+            _("Date"),
+            _("Store"),
+            _("Member Code"),
+            _("Member"),
+            _("Kind"),
+            _("Principal"),
+            _("Bonus"),
+            _("Amount"),
+            _("Balance After"),
+            _("Bonus Points"),
+            _("Operator"),
+            _("POS Order"),
+            _("Reference"),
             _("Reason"),
         ]
         query = f"""
@@ -168,12 +184,24 @@ class ChainWalletXlsx(models.AbstractModel):
 
     def _sheet_count_cards(self, workbook, options):
         headers = [
-            _("Date"), _("Store"), _("Member Code"), _("Member"), _("Count Card"), _("Kind"), _("Service"),
-            _("Uses"), _("Value"), _("Uses Left"), _("Value Left"), _("Operator"), _("POS Order"),
+            _("Date"),
+            _("Store"),
+            _("Member Code"),
+            _("Member"),
+            _("Count Card"),
+            _("Kind"),
+            _("Service"),
+            _("Uses"),
+            _("Value"),
+            _("Uses Left"),
+            _("Value Left"),
+            _("Operator"),
+            _("POS Order"),
         ]
         query = f"""
             SELECT m.date, s.code || ' ' || s.name, {self._member_columns(options)}, k.name, m.kind,
-                   coalesce(pt.name->>%(lang)s, pt.name->>'en_US', ''), m.uses, m.amount, m.uses_after, m.value_after,
+                   coalesce(pt.name->>%(lang)s, pt.name->>'en_US', ''),
+                   m.uses, m.amount, m.uses_after, m.value_after,
                    u.login, o.name
               FROM chain_count_card_move m
               JOIN chain_count_card_package k ON k.id = m.package_id
@@ -187,17 +215,22 @@ class ChainWalletXlsx(models.AbstractModel):
              ORDER BY m.store_id, m.date, m.id
         """  # noqa: S608
         formats = ["date", None, None, None, None, None, None, None, "money", None, "money"]
-        self._write_table(workbook, _("Count cards"), headers, self._stream(query, options), options, formats)
+        self._write_table(
+            workbook, _("Count cards"), headers, self._stream(query, options), options, formats
+        )
 
     def _sheet_liability(self, workbook, options):
         headers = [
-            _("Company"), _("Ledger"), _("Principal"), _("Bonus"), _("Account"), _("Account Balance"),
-            _("Not Yet Booked (Open Sessions)"), _("Difference"),
+            _("Company"),
+            _("Ledger"),
+            _("Principal"),
+            _("Bonus"),
+            _("Account"),
+            _("Account Balance"),
+            _("Not Yet Booked (Open Sessions)"),
+            _("Difference"),
         ]
-        rows = [
-            row[:8]
-            for row in self._liability_rows(options["company_ids"], options["date_to"])
-        ]
+        rows = [row[:8] for row in self._liability_rows(options["company_ids"], options["date_to"])]
         formats = [None, None, "money", "money", None, "money", "money", "money"]
         self._write_table(workbook, _("Liability"), headers, iter(rows), options, formats)
 
@@ -216,17 +249,34 @@ class ChainWalletXlsx(models.AbstractModel):
             principal, bonus, pending = self._wallet_ledger_totals(company, end)
             account_balance = self._account_balance(accounts["liability"], company, date_to)
             ledger = principal + bonus
-            rows.append((
-                f"{company.name} - " + _("stored value"), ledger, principal, bonus,
-                accounts["liability"].display_name, account_balance, pending,
-                company.currency_id.round(ledger - account_balance - pending), company.id,
-            ))
+            rows.append(
+                (
+                    f"{company.name} - " + _("stored value"),
+                    ledger,
+                    principal,
+                    bonus,
+                    accounts["liability"].display_name,
+                    account_balance,
+                    pending,
+                    company.currency_id.round(ledger - account_balance - pending),
+                    company.id,
+                )
+            )
             value, pending = self._count_card_ledger_totals(company, end)
             account_balance = self._account_balance(accounts["deferred"], company, date_to)
-            rows.append((
-                f"{company.name} - " + _("count cards"), value, value, 0.0, accounts["deferred"].display_name,
-                account_balance, pending, company.currency_id.round(value - account_balance - pending), company.id,
-            ))
+            rows.append(
+                (
+                    f"{company.name} - " + _("count cards"),
+                    value,
+                    value,
+                    0.0,
+                    accounts["deferred"].display_name,
+                    account_balance,
+                    pending,
+                    company.currency_id.round(value - account_balance - pending),
+                    company.id,
+                )
+            )
         return rows
 
     def _wallet_ledger_totals(self, company, end):
@@ -235,7 +285,8 @@ class ChainWalletXlsx(models.AbstractModel):
             """
             SELECT coalesce(sum(t.principal), 0), coalesce(sum(t.bonus), 0),
                    coalesce(sum(CASE WHEN ps.id IS NULL OR ps.move_id IS NOT NULL THEN 0
-                                     WHEN o.account_move IS NOT NULL AND t.kind = 'topup' THEN t.bonus
+                                     WHEN o.account_move IS NOT NULL AND t.kind = 'topup'
+                                          THEN t.bonus
                                      WHEN o.account_move IS NOT NULL THEN 0
                                      ELSE t.amount END), 0)
               FROM chain_wallet_transaction t
@@ -252,7 +303,8 @@ class ChainWalletXlsx(models.AbstractModel):
             """
             SELECT coalesce(sum(m.amount), 0),
                    coalesce(sum(CASE WHEN ps.id IS NULL OR ps.move_id IS NOT NULL THEN 0
-                                     WHEN o.account_move IS NOT NULL AND m.kind IN ('sale', 'renewal') THEN 0
+                                     WHEN o.account_move IS NOT NULL
+                                          AND m.kind IN ('sale', 'renewal') THEN 0
                                      ELSE m.amount END), 0)
               FROM chain_count_card_move m
               LEFT JOIN pos_session ps ON ps.id = m.pos_session_id
@@ -269,7 +321,8 @@ class ChainWalletXlsx(models.AbstractModel):
             """
             SELECT coalesce(sum(l.credit - l.debit), 0)
               FROM account_move_line l
-             WHERE l.account_id = %s AND l.company_id = %s AND l.parent_state = 'posted' AND l.date <= %s
+             WHERE l.account_id = %s AND l.company_id = %s AND l.parent_state = 'posted'
+               AND l.date <= %s
             """,
             (account.id, company.id, date_to),
         )
@@ -281,7 +334,9 @@ class ChainWalletXlsx(models.AbstractModel):
             (issuer, spender, what, amount)
             for issuer, spender, what, amount in self._settlement_rows(options)
         ]
-        self._write_table(workbook, _("Settlement"), headers, iter(rows), options, [None, None, None, "money"])
+        self._write_table(
+            workbook, _("Settlement"), headers, iter(rows), options, [None, None, None, "money"]
+        )
 
     @api.model
     def _settlement_rows(self, options):
@@ -299,7 +354,8 @@ class ChainWalletXlsx(models.AbstractModel):
                   FROM chain_wallet_transaction
                  WHERE date < %(end)s AND amount <> 0
                    AND partner_id IN (SELECT partner_id FROM chain_wallet_transaction
-                                       WHERE kind = 'payment' AND date >= %(start)s AND date < %(end)s)
+                                       WHERE kind = 'payment'
+                                         AND date >= %(start)s AND date < %(end)s)
             ), credits AS (
                 SELECT partner_id, company_id,
                        sum(amount) OVER w - amount AS c_start, sum(amount) OVER w AS c_end
@@ -314,7 +370,8 @@ class ChainWalletXlsx(models.AbstractModel):
             SELECT ic.name, sc.name, 'stored_value',
                    sum(LEAST(c.c_end, d.d_end) - GREATEST(c.c_start, d.d_start))
               FROM debits d
-              JOIN credits c ON c.partner_id = d.partner_id AND c.c_start < d.d_end AND d.d_start < c.c_end
+              JOIN credits c ON c.partner_id = d.partner_id
+                            AND c.c_start < d.d_end AND d.d_start < c.c_end
               JOIN res_company ic ON ic.id = c.company_id
               JOIN res_company sc ON sc.id = d.company_id
              WHERE d.kind = 'payment' AND d.date >= %(start)s AND c.company_id <> d.company_id
@@ -335,4 +392,7 @@ class ChainWalletXlsx(models.AbstractModel):
             options,
         )
         labels = {"stored_value": _("Stored value"), "count_card": _("Count-card uses")}
-        return [(issuer, spender, labels[what], amount) for issuer, spender, what, amount in self.env.cr.fetchall()]
+        return [
+            (issuer, spender, labels[what], amount)
+            for issuer, spender, what, amount in self.env.cr.fetchall()
+        ]

@@ -21,3 +21,5 @@ from . import test_privacy_wallet
 from . import test_wallet_tour
 from . import test_topup_rules
 from . import test_wallet_reports
+from . import test_count_card_timed
+from . import test_wallet_wizards

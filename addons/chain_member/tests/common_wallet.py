@@ -16,18 +16,37 @@ class WalletCase(ChainMemberCase):
         cls.currency = cls.company.currency_id
         cls.accounts = cls.company._chain_wallet_accounts()
         cls.cash_journal = cls.env["account.journal"].create(
-            {"name": "Till cash (test)", "code": "TCSH", "type": "cash", "company_id": cls.company.id}
+            {
+                "name": "Till cash (test)",
+                "code": "TCSH",
+                "type": "cash",
+                "company_id": cls.company.id,
+            }
         )
-        cls.member = cls.env["res.partner"].create({"name": "Member Mei", "is_member": True, "mobile": "13800138101"})
-        cls.member_2 = cls.env["res.partner"].create({"name": "Member Lin", "is_member": True, "mobile": "13800138102"})
+        cls.member = cls.env["res.partner"].create(
+            {"name": "Member Mei", "is_member": True, "mobile": "13800138101"}
+        )
+        cls.member_2 = cls.env["res.partner"].create(
+            {"name": "Member Lin", "is_member": True, "mobile": "13800138102"}
+        )
         cls.env["chain.topup.rule"].search([]).active = False
         cls.haircut = cls.env["product.product"].create(
-            {"name": "Haircut", "type": "service", "list_price": 100.0, "taxes_id": [Command.clear()],
-             "available_in_pos": True}
+            {
+                "name": "Haircut",
+                "type": "service",
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+                "available_in_pos": True,
+            }
         )
         cls.wash = cls.env["product.product"].create(
-            {"name": "Hair Wash", "type": "service", "list_price": 30.0, "taxes_id": [Command.clear()],
-             "available_in_pos": True}
+            {
+                "name": "Hair Wash",
+                "type": "service",
+                "list_price": 30.0,
+                "taxes_id": [Command.clear()],
+                "available_in_pos": True,
+            }
         )
         cls.haircut_card = cls.env["product.product"].create(
             {
@@ -43,7 +62,9 @@ class WalletCase(ChainMemberCase):
             }
         )
         cls.topup_product = cls.env.ref("chain_member.product_wallet_topup")
-        cls.env["ir.config_parameter"].sudo().set_param("chain_member.wallet_spend_order", "principal_first")
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "chain_member.wallet_spend_order", "principal_first"
+        )
         cls.env["ir.config_parameter"].sudo().set_param("chain_member.wallet_pin_required", "False")
 
     # ------------------------------------------------------------------------------------------
@@ -67,14 +88,23 @@ class WalletCase(ChainMemberCase):
         """Credit balance of ``account`` (posted lines)."""
         self.env.flush_all()
         lines = self.env["account.move.line"].search(
-            [("account_id", "=", account.id), ("parent_state", "=", "posted"),
-             ("company_id", "=", (company or self.company).id)]
+            [
+                ("account_id", "=", account.id),
+                ("parent_state", "=", "posted"),
+                ("company_id", "=", (company or self.company).id),
+            ]
         )
         return sum(lines.mapped("credit")) - sum(lines.mapped("debit"))
 
     def ledger_sum(self, member=None):
-        lines = self.env["chain.wallet.transaction"].sudo().search([("partner_id", "=", (member or self.member).id)])
-        return self.currency.round(sum(lines.mapped("principal"))), self.currency.round(sum(lines.mapped("bonus")))
+        lines = (
+            self.env["chain.wallet.transaction"]
+            .sudo()
+            .search([("partner_id", "=", (member or self.member).id)])
+        )
+        return self.currency.round(sum(lines.mapped("principal"))), self.currency.round(
+            sum(lines.mapped("bonus"))
+        )
 
 
 class WalletPosCase(WalletCase):
@@ -91,20 +121,33 @@ class WalletPosCase(WalletCase):
         cls.cash_method_b = cls.config_b.payment_method_ids.filtered("is_cash_count")
         cls.session_a = cls._open_session(cls.config_a)
         cls.session_b = cls._open_session(cls.config_b)
-        cls.cashier_b = cls._make_user("t_cashier_b", "chain_member.group_chain_cashier", cls.store_b)
+        cls.cashier_b = cls._make_user(
+            "t_cashier_b", "chain_member.group_chain_cashier", cls.store_b
+        )
 
     @classmethod
     def _make_config(cls, name, store):
         journal = cls.env["account.journal"].create(
-            {"name": f"{name} cash", "code": f"C{name[-1]}", "type": "cash", "company_id": store.company_id.id}
+            {
+                "name": f"{name} cash",
+                "code": f"C{name[-1]}",
+                "type": "cash",
+                "company_id": store.company_id.id,
+            }
         )
         cash = cls.env["pos.payment.method"].create(
             {"name": f"Cash {name}", "journal_id": journal.id, "company_id": store.company_id.id}
         )
         config = cls.env["pos.config"].create(
-            {"name": name, "chain_store_id": store.id, "payment_method_ids": [Command.set(cash.ids)]}
+            {
+                "name": name,
+                "chain_store_id": store.id,
+                "payment_method_ids": [Command.set(cash.ids)],
+            }
         )
-        assert cls.wallet_method in config.payment_method_ids, "a chain till gets the stored-value method"
+        assert (
+            cls.wallet_method in config.payment_method_ids
+        ), "a chain till gets the stored-value method"
         return config
 
     @classmethod
@@ -125,27 +168,35 @@ class WalletPosCase(WalletCase):
         for product, qty, price, *extra in lines:
             subtotal = qty * price
             total += subtotal
-            line_cmds.append(Command.create({
-                "product_id": product.id,
-                "qty": qty,
-                "price_unit": price,
-                "price_subtotal": subtotal,
-                "price_subtotal_incl": subtotal,
-                "discount": 0.0,
-                "tax_ids": [Command.set([])],
-                "uuid": str(uuid.uuid4()),
-                "full_product_name": product.name,
-                **(extra[0] if extra else {}),
-            }))
+            line_cmds.append(
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "qty": qty,
+                        "price_unit": price,
+                        "price_subtotal": subtotal,
+                        "price_subtotal_incl": subtotal,
+                        "discount": 0.0,
+                        "tax_ids": [Command.set([])],
+                        "uuid": str(uuid.uuid4()),
+                        "full_product_name": product.name,
+                        **(extra[0] if extra else {}),
+                    }
+                )
+            )
         payment_cmds = []
         for method, amount, *extra in payments:
-            payment_cmds.append(Command.create({
-                "amount": amount,
-                "payment_method_id": method.id,
-                "payment_date": fields.Datetime.to_string(fields.Datetime.now()),
-                "uuid": str(uuid.uuid4()),
-                **(extra[0] if extra else {}),
-            }))
+            payment_cmds.append(
+                Command.create(
+                    {
+                        "amount": amount,
+                        "payment_method_id": method.id,
+                        "payment_date": fields.Datetime.to_string(fields.Datetime.now()),
+                        "uuid": str(uuid.uuid4()),
+                        **(extra[0] if extra else {}),
+                    }
+                )
+            )
         partner = self.member if partner is None else partner
         return {
             "uuid": order_uuid,
@@ -185,9 +236,19 @@ class WalletPosCase(WalletCase):
     def refund_vals(self, order, session, payments, lines=None):
         """A refund of all of ``order``'s lines, paid back by ``payments``."""
         lines = lines or [
-            (line.product_id, -line.qty, line.price_unit, {"refunded_orderline_id": line.id,
-                                                          **({"chain_count_card_package_id": line.chain_count_card_package_id.id}
-                                                             if line.chain_count_card_package_id else {})})
+            (
+                line.product_id,
+                -line.qty,
+                line.price_unit,
+                {
+                    "refunded_orderline_id": line.id,
+                    **(
+                        {"chain_count_card_package_id": line.chain_count_card_package_id.id}
+                        if line.chain_count_card_package_id
+                        else {}
+                    ),
+                },
+            )
             for line in order.lines
         ]
         return self.order_vals(session, lines, payments, partner=order.partner_id)

@@ -34,7 +34,7 @@ class TestMemberTier(ChainMemberCase):
                 "sequence": 3,
                 "qualification": "either",
                 "spend_threshold": 5000,
-                "points_threshold": 100,
+                "points_threshold": 100000,
                 "validity_months": 12,
             }
         )
@@ -120,7 +120,7 @@ class TestMemberTier(ChainMemberCase):
 
     def test_points_qualify_for_an_either_tier(self):
         partner_class = type(self.member)
-        with patch.object(partner_class, "_chain_tier_points", lambda partner: 150):
+        with patch.object(partner_class, "_chain_tier_points", lambda partner: 150000):
             self.assertEqual(self.member._chain_qualifying_tier(), self.gold)
 
     def test_no_downgrade_before_validity_and_grace(self):

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
@@ -15,21 +16,30 @@ class TestTopupRules(WalletCase):
         Rule = cls.env["chain.topup.rule"]
         cls.rule_500 = Rule.create({"name": "500 get 30", "min_amount": 500, "bonus_amount": 30})
         cls.rule_1000 = Rule.create(
-            {"name": "1000 get 10%", "min_amount": 1000, "bonus_type": "percent", "bonus_percent": 10,
-             "bonus_points": 50}
+            {
+                "name": "1000 get 10%",
+                "min_amount": 1000,
+                "bonus_type": "percent",
+                "bonus_percent": 10,
+                "bonus_points": 50,
+            }
         )
 
     def test_highest_bracket_reached_applies_and_brackets_do_not_stack(self):
         self.assertEqual(self.topup(499).bonus, 0)
         self.assertEqual(self.topup(500).bonus, 30)
         line = self.topup(1200)
-        self.assertEqual((line.bonus, line.bonus_points, line.topup_rule_id), (120, 50, self.rule_1000))
+        self.assertEqual(
+            (line.bonus, line.bonus_points, line.topup_rule_id), (120, 50, self.rule_1000)
+        )
 
     def test_date_window(self):
         today = fields.Date.context_today(self.rule_1000)
         self.rule_1000.write({"date_from": today + timedelta(days=1)})
         self.assertEqual(self.topup(1000).topup_rule_id, self.rule_500)
-        self.rule_1000.write({"date_from": today - timedelta(days=10), "date_to": today - timedelta(days=1)})
+        self.rule_1000.write(
+            {"date_from": today - timedelta(days=10), "date_to": today - timedelta(days=1)}
+        )
         self.assertEqual(self.topup(1000).bonus, 30)
 
     def test_store_restriction(self):
@@ -49,12 +59,23 @@ class TestTopupRules(WalletCase):
         self.assertEqual(self.topup(600).bonus, 0)
 
     def test_points_are_handed_to_the_points_hook(self):
-        line = self.topup(1000)
+        calls = []
+        partner_class = type(self.member)
+        original = partner_class._chain_award_topup_points
+
+        def spy(partner, points, transaction):
+            calls.append((partner, points, transaction))
+            return original(partner, points, transaction)
+
+        with patch.object(partner_class, "_chain_award_topup_points", spy):
+            line = self.topup(1000)
         self.assertEqual(line.bonus_points, 50)
-        self.assertFalse(self.member._chain_award_topup_points(50, line), "a no-op until chain_loyalty")
+        self.assertEqual(calls, [(self.member, 50, line)])
 
     def test_preview_matches_the_posting(self):
-        preview = self.member.with_user(self.cashier_a).chain_wallet_preview_bonus(1500, store=self.store_a)
+        preview = self.member.with_user(self.cashier_a).chain_wallet_preview_bonus(
+            1500, store=self.store_a
+        )
         self.assertEqual((preview["bonus"], preview["points"]), (150, 50))
 
     def test_rule_validation(self):
@@ -65,5 +86,10 @@ class TestTopupRules(WalletCase):
         today = fields.Date.today()
         with self.assertRaises(ValidationError):
             self.env["chain.topup.rule"].create(
-                {"name": "backwards", "min_amount": 100, "date_from": today, "date_to": today - timedelta(days=1)}
+                {
+                    "name": "backwards",
+                    "min_amount": 100,
+                    "date_from": today,
+                    "date_to": today - timedelta(days=1),
+                }
             )

@@ -29,10 +29,18 @@ class TestWalletConcurrency(TransactionCase):
         with self.registry_.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
             company = env.company
-            store_a = env["chain.store"].create({"code": f"CC-A-{self.tag}", "name": "Concurrency A"})
-            store_b = env["chain.store"].create({"code": f"CC-B-{self.tag}", "name": "Concurrency B"})
+            store_a = env["chain.store"].create(
+                {"code": f"CC-A-{self.tag}", "name": "Concurrency A"}
+            )
+            store_b = env["chain.store"].create(
+                {"code": f"CC-B-{self.tag}", "name": "Concurrency B"}
+            )
             member = env["res.partner"].create(
-                {"name": f"Busy Member {self.tag}", "is_member": True, "mobile": f"1390000{uuid.uuid4().int % 10000:04d}"}
+                {
+                    "name": f"Busy Member {self.tag}",
+                    "is_member": True,
+                    "mobile": f"1390000{uuid.uuid4().int % 10000:04d}",
+                }
             )
             self.ids = {
                 "company": company.id,
@@ -44,7 +52,9 @@ class TestWalletConcurrency(TransactionCase):
                 "configs": [],
             }
             # the opening balance: 100 of principal (internal posting, no journal entry)
-            env["chain.wallet.transaction"]._post(member, "adjustment", store_a, f"test:{self.tag}:open", "credit", principal=100)
+            env["chain.wallet.transaction"]._post(
+                member, "adjustment", store_a, f"test:{self.tag}:open", "credit", principal=100
+            )
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -52,7 +62,8 @@ class TestWalletConcurrency(TransactionCase):
             cr.execute("SET LOCAL chain.allow_ledger_rewrite = 'on'")
             member, sessions = self.ids["member"], tuple(self.ids["sessions"]) or (0,)
             cr.execute(
-                "SELECT DISTINCT move_id FROM chain_wallet_transaction WHERE partner_id = %s AND move_id IS NOT NULL",
+                "SELECT DISTINCT move_id FROM chain_wallet_transaction "
+                "WHERE partner_id = %s AND move_id IS NOT NULL",
                 [member],
             )
             moves = tuple(row[0] for row in cr.fetchall()) or (0,)
@@ -61,12 +72,22 @@ class TestWalletConcurrency(TransactionCase):
             cr.execute("DELETE FROM account_move_line WHERE move_id IN %s", [moves])
             cr.execute("DELETE FROM account_move WHERE id IN %s", [moves])
             cr.execute("DELETE FROM pos_payment WHERE session_id IN %s", [sessions])
-            cr.execute("DELETE FROM pos_order_line WHERE order_id IN (SELECT id FROM pos_order WHERE session_id IN %s)", [sessions])
+            cr.execute(
+                "DELETE FROM pos_order_line WHERE order_id IN "
+                "(SELECT id FROM pos_order WHERE session_id IN %s)",
+                [sessions],
+            )
             cr.execute("DELETE FROM pos_order WHERE session_id IN %s", [sessions])
             cr.execute("DELETE FROM pos_session WHERE id IN %s", [sessions])
-            cr.execute("UPDATE pos_config SET active = false WHERE id IN %s", [tuple(self.ids["configs"]) or (0,)])
+            cr.execute(
+                "UPDATE pos_config SET active = false WHERE id IN %s",
+                [tuple(self.ids["configs"]) or (0,)],
+            )
             cr.execute("UPDATE res_partner SET active = false WHERE id = %s", [member])
-            cr.execute("UPDATE chain_store SET active = false WHERE id IN %s", [(self.ids["store_a"], self.ids["store_b"])])
+            cr.execute(
+                "UPDATE chain_store SET active = false WHERE id IN %s",
+                [(self.ids["store_a"], self.ids["store_b"])],
+            )
 
     # ------------------------------------------------------------------------------------------
     def _run_concurrently(self, jobs):
@@ -114,36 +135,51 @@ class TestWalletConcurrency(TransactionCase):
 
     def _state(self):
         with self.registry_.cursor() as cr:
-            cr.execute("SELECT principal, bonus FROM chain_wallet_account WHERE partner_id = %s", [self.ids["member"]])
+            cr.execute(
+                "SELECT principal, bonus FROM chain_wallet_account WHERE partner_id = %s",
+                [self.ids["member"]],
+            )
             principal, bonus = cr.fetchone()
-            cr.execute("SELECT coalesce(sum(amount), 0), count(*) FROM chain_wallet_transaction WHERE partner_id = %s",
-                       [self.ids["member"]])
+            cr.execute(
+                "SELECT coalesce(sum(amount), 0), count(*) FROM chain_wallet_transaction "
+                "WHERE partner_id = %s",
+                [self.ids["member"]],
+            )
             ledger, lines = cr.fetchone()
         return principal + bonus, ledger, lines
 
     def _pay(self, store_key, amount, key, env):
         member = env["res.partner"].browse(self.ids["member"])
         return member.chain_wallet_pay(
-            amount, store=env["chain.store"].browse(self.ids[store_key]), key=key,
+            amount,
+            store=env["chain.store"].browse(self.ids[store_key]),
+            key=key,
             counterpart_account=env["account.account"].browse(self.ids["counterpart"]),
         ).id
 
     # ------------------------------------------------------------------------------------------
     def test_two_tills_pay_the_whole_balance_at_once(self):
-        outcomes, attempts = self._run_concurrently([
-            partial(self._pay, "store_a", 100, f"test:{self.tag}:till-a"),
-            partial(self._pay, "store_b", 100, f"test:{self.tag}:till-b"),
-        ])
+        outcomes, attempts = self._run_concurrently(
+            [
+                partial(self._pay, "store_a", 100, f"test:{self.tag}:till-a"),
+                partial(self._pay, "store_b", 100, f"test:{self.tag}:till-b"),
+            ]
+        )
         kinds = sorted(outcome[0] for outcome in outcomes)
         self.assertEqual(kinds, ["ok", "refused"], outcomes)
         refused = next(outcome[1] for outcome in outcomes if outcome[0] == "refused")
         self.assertIn("Insufficient stored value", refused)
-        self.assertGreaterEqual(max(attempts), 2, "the loser was retried after the serialization failure")
+        self.assertGreaterEqual(
+            max(attempts), 2, "the loser was retried after the serialization failure"
+        )
         balance, ledger, lines = self._state()
         self.assertEqual((balance, ledger, lines), (0, 0, 2))
 
     def test_eight_tills_never_overdraw_or_lose_an_update(self):
-        jobs = [partial(self._pay, f"store_{'ab'[i % 2]}", 30, f"test:{self.tag}:till-{i}") for i in range(8)]
+        jobs = [
+            partial(self._pay, f"store_{'ab'[i % 2]}", 30, f"test:{self.tag}:till-{i}")
+            for i in range(8)
+        ]
         outcomes, _attempts = self._run_concurrently(jobs)
         paid = [outcome for outcome in outcomes if outcome[0] == "ok"]
         self.assertLessEqual(len(paid), 3, outcomes)
@@ -160,14 +196,23 @@ class TestWalletConcurrency(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
             company = env["res.company"].browse(self.ids["company"])
             journal = env["account.journal"].create(
-                {"name": f"{name} {self.tag}", "code": f"K{uuid.uuid4().hex[:4]}", "type": "cash", "company_id": company.id}
+                {
+                    "name": f"{name} {self.tag}",
+                    "code": f"K{uuid.uuid4().hex[:4]}",
+                    "type": "cash",
+                    "company_id": company.id,
+                }
             )
-            cash = env["pos.payment.method"].create({"name": f"{name} cash", "journal_id": journal.id})
-            config = env["pos.config"].create({
-                "name": f"{name} {self.tag}",
-                "chain_store_id": self.ids[store_key],
-                "payment_method_ids": [Command.set(cash.ids)],
-            })
+            cash = env["pos.payment.method"].create(
+                {"name": f"{name} cash", "journal_id": journal.id}
+            )
+            config = env["pos.config"].create(
+                {
+                    "name": f"{name} {self.tag}",
+                    "chain_store_id": self.ids[store_key],
+                    "payment_method_ids": [Command.set(cash.ids)],
+                }
+            )
             config.open_ui()
             session = config.current_session_id
             session.set_opening_control(0, None)
@@ -181,22 +226,55 @@ class TestWalletConcurrency(TransactionCase):
         order_uuid = order_uuid or str(uuid.uuid4())
         with self.registry_.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            product = env.ref("chain_member.product_wallet_topup").id  # any product; priced by the order
-            service = env["product.product"].search([("type", "=", "service"), ("chain_wallet_topup", "=", False)], limit=1).id or product
+            product = env.ref(
+                "chain_member.product_wallet_topup"
+            ).id  # any product; priced by the order
+            service = (
+                env["product.product"]
+                .search([("type", "=", "service"), ("chain_wallet_topup", "=", False)], limit=1)
+                .id
+                or product
+            )
         return {
-            "uuid": order_uuid, "name": f"Order {order_uuid[:8]}", "session_id": session_id,
-            "partner_id": self.ids["member"], "pricelist_id": pricelist_id, "fiscal_position_id": False,
-            "amount_paid": amount, "amount_total": amount, "amount_tax": 0.0, "amount_return": 0.0,
-            "lines": [Command.create({
-                "product_id": service, "qty": 1, "price_unit": amount, "price_subtotal": amount,
-                "price_subtotal_incl": amount, "discount": 0.0, "tax_ids": [Command.set([])], "uuid": str(uuid.uuid4()),
-            })],
-            "payment_ids": [Command.create({
-                "amount": amount, "payment_method_id": wallet_id, "uuid": str(uuid.uuid4()),
-                "payment_date": fields.Datetime.to_string(fields.Datetime.now()),
-            })],
-            "state": "paid", "sequence_number": 1, "user_id": SUPERUSER_ID,
-            "date_order": fields.Datetime.to_string(fields.Datetime.now()), "to_invoice": False,
+            "uuid": order_uuid,
+            "name": f"Order {order_uuid[:8]}",
+            "session_id": session_id,
+            "partner_id": self.ids["member"],
+            "pricelist_id": pricelist_id,
+            "fiscal_position_id": False,
+            "amount_paid": amount,
+            "amount_total": amount,
+            "amount_tax": 0.0,
+            "amount_return": 0.0,
+            "lines": [
+                Command.create(
+                    {
+                        "product_id": service,
+                        "qty": 1,
+                        "price_unit": amount,
+                        "price_subtotal": amount,
+                        "price_subtotal_incl": amount,
+                        "discount": 0.0,
+                        "tax_ids": [Command.set([])],
+                        "uuid": str(uuid.uuid4()),
+                    }
+                )
+            ],
+            "payment_ids": [
+                Command.create(
+                    {
+                        "amount": amount,
+                        "payment_method_id": wallet_id,
+                        "uuid": str(uuid.uuid4()),
+                        "payment_date": fields.Datetime.to_string(fields.Datetime.now()),
+                    }
+                )
+            ],
+            "state": "paid",
+            "sequence_number": 1,
+            "user_id": SUPERUSER_ID,
+            "date_order": fields.Datetime.to_string(fields.Datetime.now()),
+            "to_invoice": False,
             "last_order_preparation_change": "{}",
         }
 
@@ -207,21 +285,28 @@ class TestWalletConcurrency(TransactionCase):
 
     def test_two_tills_sync_orders_paid_from_the_same_balance(self):
         till_a, till_b = self._open_till("store_a", "Till A"), self._open_till("store_b", "Till B")
-        outcomes, _attempts = self._run_concurrently([
-            partial(self._sync, self._order(till_a, 100)),
-            partial(self._sync, self._order(till_b, 100)),
-        ])
+        outcomes, _attempts = self._run_concurrently(
+            [
+                partial(self._sync, self._order(till_a, 100)),
+                partial(self._sync, self._order(till_b, 100)),
+            ]
+        )
         self.assertEqual(sorted(outcome[0] for outcome in outcomes), ["ok", "refused"], outcomes)
         balance, ledger, lines = self._state()
         self.assertEqual((balance, ledger, lines), (0, 0, 2))
         with self.registry_.cursor() as cr:
-            cr.execute("SELECT count(*) FROM pos_order WHERE session_id IN %s", [tuple(self.ids["sessions"])])
+            cr.execute(
+                "SELECT count(*) FROM pos_order WHERE session_id IN %s",
+                [tuple(self.ids["sessions"])],
+            )
             self.assertEqual(cr.fetchone()[0], 1, "the refused order is not saved")
 
     def test_the_same_order_sent_twice_at_once_is_saved_once(self):
         till = self._open_till("store_a", "Till A")
         vals = self._order(till, 60)
-        outcomes, _attempts = self._run_concurrently([partial(self._sync, vals), partial(self._sync, vals)])
+        outcomes, _attempts = self._run_concurrently(
+            [partial(self._sync, vals), partial(self._sync, vals)]
+        )
         self.assertEqual([outcome[0] for outcome in outcomes], ["ok", "ok"], outcomes)
         balance, ledger, lines = self._state()
         self.assertEqual((balance, ledger, lines), (40, 40, 2))

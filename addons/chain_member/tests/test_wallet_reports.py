@@ -23,9 +23,16 @@ class TestWalletReports(WalletCase):
         cls.franchise_company = cls.env["res.company"].create(
             {"name": "Franchise T", "currency_id": cls.currency.id}
         )
-        cls.env["account.chart.template"].try_loading("generic_coa", cls.franchise_company, install_demo=False)
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", cls.franchise_company, install_demo=False
+        )
         cls.franchise = cls.env["chain.store"].create(
-            {"code": "T-F", "name": "Franchise Store", "kind": "franchise", "company_id": cls.franchise_company.id}
+            {
+                "code": "T-F",
+                "name": "Franchise Store",
+                "kind": "franchise",
+                "company_id": cls.franchise_company.id,
+            }
         )
         cls.franchise_journal = cls.env["account.journal"].search(
             [("company_id", "=", cls.franchise_company.id), ("type", "=", "cash")], limit=1
@@ -34,11 +41,17 @@ class TestWalletReports(WalletCase):
         cls.hq_manager.company_ids = [Command.link(cls.franchise_company.id)]
 
     def hq_topup(self, amount, store, journal, member=None):
-        return (member or self.member).with_user(self.hq_manager).chain_wallet_topup(amount, store=store, journal=journal)
+        return (
+            (member or self.member)
+            .with_user(self.hq_manager)
+            .chain_wallet_topup(amount, store=store, journal=journal)
+        )
 
     def hq_pay(self, amount, store, counterpart, member=None):
-        return (member or self.member).with_user(self.hq_manager).chain_wallet_pay(
-            amount, store=store, counterpart_account=counterpart
+        return (
+            (member or self.member)
+            .with_user(self.hq_manager)
+            .chain_wallet_pay(amount, store=store, counterpart_account=counterpart)
         )
 
     def settlement(self):
@@ -64,7 +77,9 @@ class TestWalletReports(WalletCase):
             self.haircut_card, store=self.store_a, journal=self.cash_journal
         )
         package.with_user(self.hq_manager).chain_count_card_use(store=self.franchise)
-        self.assertIn((self.company.name, "Franchise T", "Count-card uses", 80.0), self.settlement())
+        self.assertIn(
+            (self.company.name, "Franchise T", "Count-card uses", 80.0), self.settlement()
+        )
 
     def test_liability_reconciles_per_company(self):
         self.hq_topup(100, self.store_a, self.cash_journal)
@@ -81,14 +96,21 @@ class TestWalletReports(WalletCase):
     def test_random_sequences_keep_ledger_balance_and_books_equal(self):
         rng = random.Random(20261122)
         members = [self.member, self.member_2]
-        stores = [(self.store_a, self.cash_journal, self.accounts), (self.store_b, self.cash_journal, self.accounts),
-                  (self.franchise, self.franchise_journal, self.franchise_accounts)]
-        self.env["chain.topup.rule"].create({"name": "200 get 20", "min_amount": 200, "bonus_amount": 20})
+        stores = [
+            (self.store_a, self.cash_journal, self.accounts),
+            (self.store_b, self.cash_journal, self.accounts),
+            (self.franchise, self.franchise_journal, self.franchise_accounts),
+        ]
+        self.env["chain.topup.rule"].create(
+            {"name": "200 get 20", "min_amount": 200, "bonus_amount": 20}
+        )
         for _step in range(40):
             member = rng.choice(members)
             store, journal, accounts = rng.choice(stores)
             amount = rng.choice([10, 33.33, 50, 120, 250])
-            operation = rng.choice(["topup", "topup", "pay", "withdraw", "transfer", "adjust", "refund"])
+            operation = rng.choice(
+                ["topup", "topup", "pay", "withdraw", "transfer", "adjust", "refund"]
+            )
             user = self.hq_manager
             try:
                 with self.env.cr.savepoint():
@@ -97,10 +119,14 @@ class TestWalletReports(WalletCase):
                     elif operation == "pay":
                         self.hq_pay(amount, store, accounts["breakage"], member)
                     elif operation == "withdraw":
-                        member.with_user(user).chain_wallet_withdraw(amount, journal, "random", store=store)
+                        member.with_user(user).chain_wallet_withdraw(
+                            amount, journal, "random", store=store
+                        )
                     elif operation == "transfer":
                         other = members[1] if member == members[0] else members[0]
-                        member.with_user(user).chain_wallet_transfer(other, amount, "random", store=store)
+                        member.with_user(user).chain_wallet_transfer(
+                            other, amount, "random", store=store
+                        )
                     elif operation == "adjust":
                         member.with_user(user).chain_wallet_adjust(
                             principal=rng.choice([-5, 5]), reason="random", store=store
@@ -110,7 +136,10 @@ class TestWalletReports(WalletCase):
                             [("partner_id", "=", member.id), ("kind", "=", "payment")], limit=1
                         )
                         member.with_user(user).chain_wallet_refund(
-                            amount, store=store, origin=payments, counterpart_account=accounts["breakage"]
+                            amount,
+                            store=store,
+                            origin=payments,
+                            counterpart_account=accounts["breakage"],
                         )
             except UserError as error:  # refusals (not enough balance) are part of the game
                 self.assertRegex(str(error), "Insufficient|cannot be withdrawn")
@@ -126,18 +155,35 @@ class TestWalletReports(WalletCase):
 
     # ------------------------------------------------------------------------------------------
     def export(self, report, user, stores=None):
-        wizard = self.env["chain.wallet.report.wizard"].with_user(user).create(
-            {"report": report, "store_ids": [Command.set((stores or self.env["chain.store"]).ids)]}
+        wizard = (
+            self.env["chain.wallet.report.wizard"]
+            .with_user(user)
+            .create(
+                {
+                    "report": report,
+                    "store_ids": [Command.set((stores or self.env["chain.store"]).ids)],
+                }
+            )
         )
         action = wizard.action_export()
-        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
-        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)), read_only=True)
-        return [[cell for cell in row] for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
+        book = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(attachment.datas)), read_only=True
+        )
+        return [
+            [cell for cell in row]
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        ]
 
     def test_every_report_exports(self):
         self.hq_topup(100, self.store_a, self.cash_journal)
         self.hq_pay(30, self.franchise, self.franchise_accounts["breakage"])
-        self.member.with_user(self.manager_a).chain_wallet_withdraw(20, self.cash_journal, "cash", store=self.store_a)
+        self.member.with_user(self.manager_a).chain_wallet_withdraw(
+            20, self.cash_journal, "cash", store=self.store_a
+        )
         package = self.member.with_user(self.hq_manager).chain_count_card_sell(
             self.haircut_card, store=self.store_a, journal=self.cash_journal
         )

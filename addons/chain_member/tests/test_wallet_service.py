@@ -12,34 +12,46 @@ class TestWalletService(WalletCase):
     def test_topup_credits_principal_and_books_the_liability(self):
         liability_before = self.account_balance(self.accounts["liability"])
         line = self.topup(100)
-        self.assertEqual((line.kind, line.principal, line.bonus, line.balance_after), ("topup", 100, 0, 100))
+        self.assertEqual(
+            (line.kind, line.principal, line.bonus, line.balance_after), ("topup", 100, 0, 100)
+        )
         self.assertEqual(self.balance(), (100, 0))
         self.assertEqual(self.member.wallet_balance, 100)
         self.assertEqual(line.move_id.state, "posted")
         self.assertEqual(self.account_balance(self.accounts["liability"]) - liability_before, 100)
 
     def test_topup_bonus_posts_the_promotion_expense(self):
-        self.env["chain.topup.rule"].create({"name": "500 get 50", "min_amount": 500, "bonus_amount": 50})
+        self.env["chain.topup.rule"].create(
+            {"name": "500 get 50", "min_amount": 500, "bonus_amount": 50}
+        )
         expense_before = self.account_balance(self.accounts["bonus"])
         line = self.topup(600)
         self.assertEqual((line.principal, line.bonus), (600, 50))
         self.assertEqual(self.account_balance(self.accounts["bonus"]) - expense_before, -50)
 
     def test_payment_takes_principal_first_by_default(self):
-        self.env["chain.topup.rule"].create({"name": "100 get 20", "min_amount": 100, "bonus_amount": 20})
+        self.env["chain.topup.rule"].create(
+            {"name": "100 get 20", "min_amount": 100, "bonus_amount": 20}
+        )
         self.topup(100)
         line = self.pay(110)
         self.assertEqual((line.principal, line.bonus, line.amount), (-100, -10, -110))
         self.assertEqual(self.balance(), (0, 10))
 
     def test_spending_order_bonus_first_and_pro_rata(self):
-        self.env["chain.topup.rule"].create({"name": "100 get 50", "min_amount": 100, "bonus_amount": 50})
+        self.env["chain.topup.rule"].create(
+            {"name": "100 get 50", "min_amount": 100, "bonus_amount": 50}
+        )
         self.topup(100)
-        self.env["ir.config_parameter"].sudo().set_param("chain_member.wallet_spend_order", "bonus_first")
+        self.env["ir.config_parameter"].sudo().set_param(
+            "chain_member.wallet_spend_order", "bonus_first"
+        )
         line = self.pay(60)
         self.assertEqual((line.principal, line.bonus), (-10, -50))
         self.topup(100)  # principal 190, bonus 50
-        self.env["ir.config_parameter"].sudo().set_param("chain_member.wallet_spend_order", "pro_rata")
+        self.env["ir.config_parameter"].sudo().set_param(
+            "chain_member.wallet_spend_order", "pro_rata"
+        )
         line = self.pay(24)
         self.assertEqual((line.principal, line.bonus), (-19, -5))
         self.assertEqual(self.balance(), (171, 45))
@@ -63,9 +75,13 @@ class TestWalletService(WalletCase):
             self.pay(30, key="topup:same")
 
     def test_refund_returns_the_split_it_was_paid_with(self):
-        self.env["chain.topup.rule"].create({"name": "100 get 25", "min_amount": 100, "bonus_amount": 25})
+        self.env["chain.topup.rule"].create(
+            {"name": "100 get 25", "min_amount": 100, "bonus_amount": 25}
+        )
         self.topup(100)
-        self.env["ir.config_parameter"].sudo().set_param("chain_member.wallet_spend_order", "pro_rata")
+        self.env["ir.config_parameter"].sudo().set_param(
+            "chain_member.wallet_spend_order", "pro_rata"
+        )
         payment = self.pay(100)  # 80 principal, 20 bonus
         self.assertEqual((payment.principal, payment.bonus), (-80, -20))
         member = self.member.with_user(self.cashier_a)
@@ -80,14 +96,18 @@ class TestWalletService(WalletCase):
         self.assertEqual(self.balance(), (100, 25))
 
     def test_withdrawal_needs_a_store_manager_and_voids_bonus_pro_rata(self):
-        self.env["chain.topup.rule"].create({"name": "200 get 40", "min_amount": 200, "bonus_amount": 40})
+        self.env["chain.topup.rule"].create(
+            {"name": "200 get 40", "min_amount": 200, "bonus_amount": 40}
+        )
         self.topup(200)
         with self.assertRaisesRegex(AccessError, "Only a store manager"):
             self.member.with_user(self.cashier_a).chain_wallet_withdraw(
                 50, self.cash_journal, "moving away", store=self.store_a
             )
         with self.assertRaisesRegex(UserError, "reason"):
-            self.member.with_user(self.manager_a).chain_wallet_withdraw(50, self.cash_journal, " ", store=self.store_a)
+            self.member.with_user(self.manager_a).chain_wallet_withdraw(
+                50, self.cash_journal, " ", store=self.store_a
+            )
         liability_before = self.account_balance(self.accounts["liability"])
         line = self.member.with_user(self.manager_a).chain_wallet_withdraw(
             50, self.cash_journal, "moving away", store=self.store_a
@@ -95,12 +115,18 @@ class TestWalletService(WalletCase):
         self.assertEqual((line.principal, line.bonus), (-50, -10))
         self.assertEqual(self.balance(), (150, 30))
         self.assertEqual(self.account_balance(self.accounts["liability"]) - liability_before, -60)
-        log = self.env["chain.operation.log"].search([("operation", "=", "wallet_withdrawal")], limit=1)
-        self.assertEqual((log.reason, log.values_before["principal"], log.values_after["principal"]),
-                         ("moving away", 200, 150))
+        log = self.env["chain.operation.log"].search(
+            [("operation", "=", "wallet_withdrawal")], limit=1
+        )
+        self.assertEqual(
+            (log.reason, log.values_before["principal"], log.values_after["principal"]),
+            ("moving away", 200, 150),
+        )
 
     def test_withdrawal_cannot_take_bonus(self):
-        self.env["chain.topup.rule"].create({"name": "100 get 50", "min_amount": 100, "bonus_amount": 50})
+        self.env["chain.topup.rule"].create(
+            {"name": "100 get 50", "min_amount": 100, "bonus_amount": 50}
+        )
         self.topup(100)
         with self.assertRaisesRegex(UserError, "cannot be withdrawn"):
             self.member.with_user(self.manager_a).chain_wallet_withdraw(
@@ -122,9 +148,13 @@ class TestWalletService(WalletCase):
     def test_only_hq_adjusts_with_a_reason(self):
         self.topup(100)
         with self.assertRaisesRegex(AccessError, "headquarters manager"):
-            self.member.with_user(self.manager_a).chain_wallet_adjust(principal=-10, reason="typo", store=self.store_a)
+            self.member.with_user(self.manager_a).chain_wallet_adjust(
+                principal=-10, reason="typo", store=self.store_a
+            )
         with self.assertRaisesRegex(UserError, "reason"):
-            self.member.with_user(self.hq_manager).chain_wallet_adjust(principal=-10, store=self.store_a)
+            self.member.with_user(self.hq_manager).chain_wallet_adjust(
+                principal=-10, store=self.store_a
+            )
         line = self.member.with_user(self.hq_manager).chain_wallet_adjust(
             principal=-10, reason="double top-up", store=self.store_a
         )
@@ -134,13 +164,18 @@ class TestWalletService(WalletCase):
         )
         self.assertEqual(self.balance(), (90, 5))
         self.assertEqual(
-            self.env["chain.operation.log"].search_count([("operation", "=", "wallet_adjustment")]), 2
+            self.env["chain.operation.log"].search_count([("operation", "=", "wallet_adjustment")]),
+            2,
         )
         with self.assertRaisesRegex(UserError, "Insufficient"):
-            self.member.with_user(self.hq_manager).chain_wallet_adjust(bonus=-6, reason="too much", store=self.store_a)
+            self.member.with_user(self.hq_manager).chain_wallet_adjust(
+                bonus=-6, reason="too much", store=self.store_a
+            )
 
     def test_transfer_moves_principal_and_bonus(self):
-        self.env["chain.topup.rule"].create({"name": "100 get 10", "min_amount": 100, "bonus_amount": 10})
+        self.env["chain.topup.rule"].create(
+            {"name": "100 get 10", "min_amount": 100, "bonus_amount": 10}
+        )
         self.topup(100)
         out_line, in_line = self.member.with_user(self.manager_a).chain_wallet_transfer(
             self.member_2, 105, "family card", store=self.store_a
@@ -149,13 +184,19 @@ class TestWalletService(WalletCase):
         self.assertEqual((in_line.principal, in_line.bonus, in_line.origin_id), (100, 5, out_line))
         self.assertEqual(self.balance(self.member_2), (100, 5))
         with self.assertRaises(AccessError):
-            self.member.with_user(self.cashier_a).chain_wallet_transfer(self.member_2, 1, "x", store=self.store_a)
+            self.member.with_user(self.cashier_a).chain_wallet_transfer(
+                self.member_2, 1, "x", store=self.store_a
+            )
 
     def test_expiry_books_income_and_reverses_bonus(self):
-        self.env["chain.topup.rule"].create({"name": "100 get 10", "min_amount": 100, "bonus_amount": 10})
+        self.env["chain.topup.rule"].create(
+            {"name": "100 get 10", "min_amount": 100, "bonus_amount": 10}
+        )
         self.topup(100)
         breakage_before = self.account_balance(self.accounts["breakage"])
-        line = self.member.with_user(self.hq_manager).chain_wallet_expire(reason="dormant 3 years", store=self.store_a)
+        line = self.member.with_user(self.hq_manager).chain_wallet_expire(
+            reason="dormant 3 years", store=self.store_a
+        )
         self.assertEqual((line.principal, line.bonus), (-100, -10))
         self.assertEqual(self.account_balance(self.accounts["breakage"]) - breakage_before, 100)
         self.assertEqual(self.balance(), (0, 0))
@@ -196,23 +237,34 @@ class TestWalletService(WalletCase):
             line.account_id.sudo().write({"principal": 1000})
         with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.RaiseException):
             with self.env.cr.savepoint():
-                self.env.cr.execute("UPDATE chain_wallet_transaction SET principal = 0 WHERE id = %s", [line.id])
+                self.env.cr.execute(
+                    "UPDATE chain_wallet_transaction SET principal = 0 WHERE id = %s", [line.id]
+                )
         with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.CheckViolation):
             with self.env.cr.savepoint():
-                self.env.cr.execute("UPDATE chain_wallet_account SET principal = -1 WHERE id = %s", [line.account_id.id])
+                self.env.cr.execute(
+                    "UPDATE chain_wallet_account SET principal = -1 WHERE id = %s",
+                    [line.account_id.id],
+                )
 
     def test_cached_balance_equals_the_ledger(self):
-        self.env["chain.topup.rule"].create({"name": "100 get 10", "min_amount": 100, "bonus_amount": 10})
+        self.env["chain.topup.rule"].create(
+            {"name": "100 get 10", "min_amount": 100, "bonus_amount": 10}
+        )
         self.topup(100)
         self.pay(33.33)
         self.topup(250, member=self.member_2)
-        self.member.with_user(self.manager_a).chain_wallet_transfer(self.member_2, 20, "gift", store=self.store_a)
+        self.member.with_user(self.manager_a).chain_wallet_transfer(
+            self.member_2, 20, "gift", store=self.store_a
+        )
         Ledger = self.env["chain.wallet.transaction"]
         self.assertEqual(Ledger._check_ledger_consistency(), [])
         for member in (self.member, self.member_2):
             self.assertEqual(self.balance(member), self.ledger_sum(member))
         account = self.env["chain.wallet.account"]._find(self.member, self.currency)
-        self.env.cr.execute("UPDATE chain_wallet_account SET principal = principal + 1 WHERE id = %s", [account.id])
+        self.env.cr.execute(
+            "UPDATE chain_wallet_account SET principal = principal + 1 WHERE id = %s", [account.id]
+        )
         self.assertEqual([row[0] for row in Ledger._check_ledger_consistency()], [account.id])
 
     def test_non_member_has_no_stored_value(self):

@@ -15,7 +15,10 @@ class TestWalletTour(HttpCase):
         company = env.company
         cls.store = env["chain.store"].create({"code": "T-WT", "name": "Wallet Tour Store"})
         cls.cashier = new_test_user(
-            env, login="wallet_cashier", groups="chain_member.group_chain_cashier", name="Wallet Cashier"
+            env,
+            login="wallet_cashier",
+            groups="chain_member.group_chain_cashier",
+            name="Wallet Cashier",
         )
         cls.cashier.chain_store_ids = [Command.set(cls.store.ids)]
         cls.member = env["res.partner"].create(
@@ -23,8 +26,13 @@ class TestWalletTour(HttpCase):
         )
         env["chain.topup.rule"].search([]).active = False
         cls.haircut = env["product.product"].create(
-            {"name": "Wallet Haircut", "type": "service", "list_price": 150.0, "available_in_pos": True,
-             "taxes_id": [Command.clear()]}
+            {
+                "name": "Wallet Haircut",
+                "type": "service",
+                "list_price": 150.0,
+                "available_in_pos": True,
+                "taxes_id": [Command.clear()],
+            }
         )
         cls.card_product = env["product.product"].create(
             {
@@ -42,13 +50,23 @@ class TestWalletTour(HttpCase):
         )
         cash = env["pos.payment.method"].create({"name": "Cash", "journal_id": journal.id})
         cls.config = env["pos.config"].create(
-            {"name": "Wallet Till", "chain_store_id": cls.store.id, "payment_method_ids": [Command.set(cash.ids)]}
+            {
+                "name": "Wallet Till",
+                "chain_store_id": cls.store.id,
+                "payment_method_ids": [Command.set(cash.ids)],
+            }
         )
-        cls.package = cls.member.chain_count_card_sell(cls.card_product, store=cls.store, journal=journal)
+        cls.package = cls.member.chain_count_card_sell(
+            cls.card_product, store=cls.store, journal=journal
+        )
 
     def test_wallet_at_the_till(self):
-        self.start_tour(f"/pos/ui?config_id={self.config.id}", "ChainWalletTour", login="wallet_cashier")
-        lines = self.env["chain.wallet.transaction"].search([("partner_id", "=", self.member.id)], order="id")
+        self.start_tour(
+            f"/pos/ui?config_id={self.config.id}", "ChainWalletTour", login="wallet_cashier"
+        )
+        lines = self.env["chain.wallet.transaction"].search(
+            [("partner_id", "=", self.member.id)], order="id"
+        )
         self.assertEqual(
             [(line.kind, line.principal, line.bonus) for line in lines],
             [("topup", 100, 0), ("payment", -100, 0), ("refund", 150, 0)],

@@ -8,7 +8,7 @@ class ChainCountCardUse(models.TransientModel):
     _description = "Use a Count Card"
 
     package_id = fields.Many2one("chain.count.card.package", string="Count Card", required=True)
-    service_id = fields.Many2one("product.product", string="Service")
+    service_id = fields.Many2one("product.product")
     service_domain_ids = fields.Many2many(related="package_id.service_ids")
     uses = fields.Integer(default=1, required=True)
     store_id = fields.Many2one(
@@ -18,7 +18,9 @@ class ChainCountCardUse(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         self.package_id.chain_count_card_use(
-            store=self.store_id, uses=self.uses, service=self.service_id or None,
+            store=self.store_id,
+            uses=self.uses,
+            service=self.service_id or None,
             key=f"wizard:use:{self._name}:{self.id}",
         )
         return {"type": "ir.actions.act_window_close"}
@@ -49,6 +51,9 @@ class ChainCountCardRefund(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         self.package_id.chain_count_card_refund(
-            self.journal_id, self.reason, store=self.store_id, key=f"wizard:refund:{self._name}:{self.id}"
+            self.journal_id,
+            self.reason,
+            store=self.store_id,
+            key=f"wizard:refund:{self._name}:{self.id}",
         )
         return {"type": "ir.actions.act_window_close"}

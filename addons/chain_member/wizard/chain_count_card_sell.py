@@ -8,12 +8,16 @@ class ChainCountCardSell(models.TransientModel):
     _description = "Sell or Renew a Count Card"
 
     product_id = fields.Many2one(
-        "product.product", string="Count Card", required=True, domain=[("chain_count_card", "=", True)]
+        "product.product",
+        string="Count Card",
+        required=True,
+        domain=[("chain_count_card", "=", True)],
     )
     package_id = fields.Many2one(
         "chain.count.card.package",
         string="Renew",
-        domain="[('partner_id', '=', partner_id), ('product_id', '=', product_id), ('state', 'in', ('active', 'used_up'))]",
+        domain="[('partner_id', '=', partner_id), ('product_id', '=', product_id), "
+        "('state', 'in', ('active', 'used_up'))]",
         help="Add the uses to this card (续费) instead of selling a new one.",
     )
     qty = fields.Integer(string="Quantity", default=1)
@@ -37,11 +41,19 @@ class ChainCountCardSell(models.TransientModel):
         if self.package_id:
             uses = self.product_id.chain_count_card_uses * self.qty
             self.package_id.chain_count_card_renew(
-                uses, self.price, store=self.store_id, journal=self.journal_id, key=self._key("renew")
+                uses,
+                self.price,
+                store=self.store_id,
+                journal=self.journal_id,
+                key=self._key("renew"),
             )
         else:
             self.partner_id.chain_count_card_sell(
-                self.product_id, store=self.store_id, qty=self.qty, price=self.price,
-                journal=self.journal_id, key=self._key("sell"),
+                self.product_id,
+                store=self.store_id,
+                qty=self.qty,
+                price=self.price,
+                journal=self.journal_id,
+                key=self._key("sell"),
             )
         return self._close()

@@ -6,11 +6,12 @@ class ChainWalletAdjust(models.TransientModel):
     _inherit = "chain.wallet.operation"
     _description = "Adjust Stored Value"
 
-    principal = fields.Monetary(string="Principal Change", help="Positive credits, negative debits.")
+    principal = fields.Monetary(
+        string="Principal Change", help="Positive credits, negative debits."
+    )
     bonus = fields.Monetary(string="Bonus Change", help="Positive credits, negative debits.")
     counterpart_account_id = fields.Many2one(
         "account.account",
-        string="Counterpart Account",
         domain="[('company_ids', 'in', company_id)]",
         help="Empty: the company's stored-value bonus (promotion) account.",
     )

@@ -12,7 +12,9 @@ class ChainWalletOperation(models.AbstractModel):
         "res.partner", string="Member", required=True, domain=[("is_member", "=", True)]
     )
     store_id = fields.Many2one(
-        "chain.store", string="Store", required=True, default=lambda self: self.env.user._chain_default_store()
+        "chain.store",
+        required=True,
+        default=lambda self: self.env.user._chain_default_store(),
     )
     company_id = fields.Many2one(related="store_id.company_id")
     currency_id = fields.Many2one(related="store_id.company_id.currency_id")

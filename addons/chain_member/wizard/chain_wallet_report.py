@@ -14,9 +14,13 @@ class ChainWalletReport(models.TransientModel):
     _description = "Stored-Value Reports"
 
     report = fields.Selection(REPORTS, required=True, default="deposits")
-    date_from = fields.Date(required=True, default=lambda self: fields.Date.context_today(self).replace(day=1))
+    date_from = fields.Date(
+        required=True, default=lambda self: fields.Date.context_today(self).replace(day=1)
+    )
     date_to = fields.Date(required=True, default=fields.Date.context_today)
-    store_ids = fields.Many2many("chain.store", string="Stores", help="Empty: every store you may see.")
+    store_ids = fields.Many2many(
+        "chain.store", string="Stores", help="Empty: every store you may see."
+    )
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
@@ -26,7 +30,9 @@ class ChainWalletReport(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
-        path = self.env["chain.wallet.xlsx"]._export(self.report, self.date_from, self.date_to, self.store_ids)
+        path = self.env["chain.wallet.xlsx"]._export(
+            self.report, self.date_from, self.date_to, self.store_ids
+        )
         try:
             with open(path, "rb") as handle:
                 data = handle.read()

@@ -33,6 +33,10 @@ class ChainWalletTopup(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         self.partner_id.chain_wallet_topup(
-            self.amount, store=self.store_id, journal=self.journal_id, key=self._key("topup"), reason=self.reason
+            self.amount,
+            store=self.store_id,
+            journal=self.journal_id,
+            key=self._key("topup"),
+            reason=self.reason,
         )
         return self._close()

@@ -15,6 +15,10 @@ class ChainWalletTransfer(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         self.partner_id.chain_wallet_transfer(
-            self.target_partner_id, self.amount, self.reason, store=self.store_id, key=self._key("transfer")
+            self.target_partner_id,
+            self.amount,
+            self.reason,
+            store=self.store_id,
+            key=self._key("transfer"),
         )
         return self._close()

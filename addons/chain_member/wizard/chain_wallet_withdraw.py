@@ -25,11 +25,17 @@ class ChainWalletWithdraw(models.TransientModel):
             elif wizard.amount >= principal:
                 wizard.bonus_voided = wizard.wallet_bonus
             else:
-                wizard.bonus_voided = wizard.currency_id.round(wizard.wallet_bonus * wizard.amount / principal)
+                wizard.bonus_voided = wizard.currency_id.round(
+                    wizard.wallet_bonus * wizard.amount / principal
+                )
 
     def action_confirm(self):
         self.ensure_one()
         self.partner_id.chain_wallet_withdraw(
-            self.amount, self.journal_id, self.reason, store=self.store_id, key=self._key("withdraw")
+            self.amount,
+            self.journal_id,
+            self.reason,
+            store=self.store_id,
+            key=self._key("withdraw"),
         )
         return self._close()

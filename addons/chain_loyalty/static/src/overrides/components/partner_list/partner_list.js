@@ -18,7 +18,7 @@ patch(PartnerList.prototype, {
         useEffect(
             (query) => {
                 const text = (query || "").trim();
-                if (text.length >= 2) {
+                if (text.length >= 2 && this.pos.config.chain_member_till) {
                     this.chainSearchLater(text);
                 }
             },
@@ -62,6 +62,9 @@ patch(PartnerList.prototype, {
     },
 
     async onEnter() {
+        if (!this.pos.config.chain_member_till) {
+            return super.onEnter(...arguments);
+        }
         const query = (this.state.query || "").trim();
         if (query && this.chainSearch.query !== query) {
             await this.chainServerSearch(query);
@@ -79,7 +82,7 @@ patch(PartnerList.prototype, {
 
     async getNewPartners() {
         const query = (this.state.query || "").trim();
-        if (query.length >= 2) {
+        if (query.length >= 2 && this.pos.config.chain_member_till) {
             const partners = await this.chainServerSearch(query, 50);
             if (partners.length) {
                 return partners;

@@ -13,6 +13,9 @@ Object.assign(ProductScreen.components, { ChainMemberPanel });
  */
 patch(ProductScreen.prototype, {
     async _barcodeProductAction(code) {
+        if (!this.pos.config.chain_member_till) {
+            return super._barcodeProductAction(...arguments);
+        }
         const token = code.code || code.base_code;
         if (token?.startsWith(CARD_QR_PREFIX)) {
             await this.pos.chainIdentify(token);
@@ -28,6 +31,9 @@ patch(ProductScreen.prototype, {
     },
 
     async _barcodePartnerAction(code) {
+        if (!this.pos.config.chain_member_till) {
+            return super._barcodePartnerAction(...arguments);
+        }
         const known = this.pos.models["res.partner"].getBy("barcode", code.code);
         if (!known && (await this.pos.chainIdentify(code.code, { quiet: true }))) {
             return;
