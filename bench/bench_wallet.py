@@ -135,10 +135,14 @@ def ensure_bench_data(env, balances):
 # ----------------------------------------------------------------------------------------------
 # The tills
 # ----------------------------------------------------------------------------------------------
+BACKOFF_MS = float(os.environ.get("CHAIN_BENCH_BACKOFF_MS", "1"))
+
+
 def backoff(rng, attempt):
-    """After a serialization failure: wait a few milliseconds (jittered, growing) before
-    trying again, so that the tills that lost do not all rush back at the same instant."""
-    time.sleep(rng.uniform(0, 0.001 * min(attempt, 4)))
+    """After a concurrency failure: wait a little (jittered, growing with the attempts, in
+    units of CHAIN_BENCH_BACKOFF_MS) before trying again, so that the tills that lost do not
+    all rush back at the same instant."""
+    time.sleep(rng.uniform(0, BACKOFF_MS / 1000 * min(attempt, 4)))
 
 
 def measure(ids, scenario, rng, attempt, ready, start, stop_at, results):
@@ -302,13 +306,19 @@ def main():
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--balances", type=int, default=1000)
     parser.add_argument("--json", default=str(HERE / "results" / "bench_wallet.json"))
+    parser.add_argument("--only", choices=["hot", "spread"], help="run one scenario only")
+    parser.add_argument("--backoff-ms", type=float, default=1.0, help="retry back-off unit")
     args = parser.parse_args()
 
     sys.path.insert(0, str(HERE))
+    os.environ["CHAIN_BENCH_BACKOFF_MS"] = str(args.backoff_ms)  # read by the spawned tills
     ids, registry = prepare(args.db, args.balances)
     print(f"{args.workers} tills, {args.seconds:.0f} s per measure, db {args.db}", flush=True)
     report = {"workers": args.workers, "seconds": args.seconds, "balances": args.balances}
-    for scenario, label in (("hot", "one hot balance"), ("spread", f"{args.balances} balances")):
+    scenarios = (("hot", "one hot balance"), ("spread", f"{args.balances} balances"))
+    for scenario, label in scenarios:
+        if args.only and scenario != args.only:
+            continue
         row = {}
         for kind in ("raw", "raw_rr", "suite"):
             row[kind] = run(kind, args.db, ids, scenario, args.workers, args.seconds)

@@ -534,7 +534,8 @@ class ResPartner(models.Model):
             result["exact_id"] = exact["partner_id"]
             ids.append(exact["partner_id"])
         ids += [pid for pid in self._chain_prefix_search(query, limit) if pid not in ids]
-        partners = self.browse(ids[:limit])
+        # the prefix lookups are raw SQL: keep only what the user may read (record rules)
+        partners = self.browse(ids[:limit])._filtered_access("read")
         fields_list = self._load_pos_data_fields(config_id)
         result["ids"] = partners.ids
         result["res.partner"] = partners.read(fields_list, load=False)

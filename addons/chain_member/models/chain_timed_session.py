@@ -42,6 +42,9 @@ class ChainTimedSession(models.Model):
     @api.model
     def _load_pos_data_domain(self, data):
         config = self.env["pos.config"].browse(data["pos.config"]["data"][0]["id"])
+        user = self.env.user
+        if not config.chain_store_id or not user.has_group("chain_member.group_chain_cashier"):
+            return False  # a till outside the chain, or a user who is no chain cashier: nothing
         return [
             ("store_id", "=", config.chain_store_id.id),
             ("state", "in", ("running", "stopped")),

@@ -30,10 +30,19 @@ class PosOrder(models.Model):
     _inherit = "pos.order"
 
     chain_wallet_transaction_ids = fields.One2many(
-        "chain.wallet.transaction", "pos_order_id", string="Stored-Value Lines", readonly=True
+        "chain.wallet.transaction",
+        "pos_order_id",
+        string="Stored-Value Lines",
+        readonly=True,
+        # the POS loads every field of its orders: keep this one to the chain's staff
+        groups="chain_member.group_chain_cashier",
     )
     chain_count_card_move_ids = fields.One2many(
-        "chain.count.card.move", "pos_order_id", string="Count-Card Lines", readonly=True
+        "chain.count.card.move",
+        "pos_order_id",
+        string="Count-Card Lines",
+        readonly=True,
+        groups="chain_member.group_chain_cashier",
     )
 
     def init(self):

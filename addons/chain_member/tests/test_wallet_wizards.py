@@ -1,4 +1,6 @@
-from odoo.exceptions import AccessError
+import base64
+
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common_wallet import WalletCase
@@ -117,3 +119,27 @@ class TestWalletWizards(WalletCase):
         self.assertEqual(refund.value_remaining, 1420)
         refund.action_confirm()
         self.assertEqual(package.state, "refunded")
+
+    def test_import_opening_balances_once(self):
+        self.member.sudo().member_code = self.member.member_code or "M90000001"
+        csv = (
+            "member,principal,bonus\n"
+            f"{self.member.member_code},120.50,10\n"
+            f"{self.member_2.mobile},80,0\n"
+        )
+        values = {
+            "file": base64.b64encode(csv.encode()),
+            "filename": "old_pos.csv",
+            "store_id": self.store_a.id,
+            "counterpart_account_id": self.accounts["breakage"].id,
+        }
+        Import = self.env["chain.wallet.import.wizard"].with_user(self.hq_manager)
+        Import.create(values).action_import()
+        Import.create(values).action_import()  # the same file again
+        self.assertEqual(self.balance(), (120.5, 10))
+        self.assertEqual(self.balance(self.member_2), (80, 0))
+        with self.assertRaises(AccessError):
+            self.env["chain.wallet.import.wizard"].with_user(self.manager_a).create(values)
+        bad = dict(values, file=base64.b64encode(b"who,principal\nx,1\n"))
+        with self.assertRaisesRegex(UserError, "lacks the columns"):
+            Import.create(bad).action_import()

@@ -17,3 +17,4 @@ from . import chain_count_card_sell
 from . import chain_count_card_operation
 from . import chain_member_privacy_export
 from . import chain_member_privacy_anonymise
+from . import chain_wallet_import
