@@ -47,11 +47,10 @@ class ChainMemberTier(models.Model):
     )
     grace_days = fields.Integer(
         default=30,
-        help="Days after the validity before a member who no longer qualifies " "moves down.",
+        help="Days after the validity before a member who no longer qualifies moves down.",
     )
     upgrade_product_id = fields.Many2one(
         "product.product",
-        string="Upgrade Product",
         help="Selling this product to a member at the till moves them to this tier.",
     )
     member_count = fields.Integer(compute="_compute_member_count")

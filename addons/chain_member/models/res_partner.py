@@ -116,9 +116,7 @@ class ResPartner(models.Model):
     member_total_spend = fields.Monetary(
         string="Lifetime Spend", readonly=True, copy=False, currency_field="member_currency_id"
     )
-    member_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_member_currency_id", string="Member Currency"
-    )
+    member_currency_id = fields.Many2one("res.currency", compute="_compute_member_currency_id")
 
     _sql_constraints = [
         (
@@ -462,6 +460,7 @@ class ResPartner(models.Model):
                 {"member_name": self.name, "date": fields.Date.to_string(today)},
                 store=store,
             )
+        return True
 
     @api.model
     def _cron_review_tiers(self, batch_size=5000):

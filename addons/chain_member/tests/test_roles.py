@@ -13,7 +13,9 @@ class TestRoles(ChainMemberCase):
         Log = cls.env["chain.operation.log"]
         cls.log_a = Log.log_operation("store_update", cls.store_a, store=cls.store_a)
         cls.log_b = Log.log_operation("store_update", cls.store_b, store=cls.store_b)
-        cls.member = cls.env["res.partner"].create({"name": "Member Mei", "is_member": True, "mobile": "13600001111"})
+        cls.member = cls.env["res.partner"].create(
+            {"name": "Member Mei", "is_member": True, "mobile": "13600001111"}
+        )
         cls.supplier = cls.env["res.partner"].create({"name": "Supplier Co", "is_company": True})
 
     def _visible_logs(self, user):

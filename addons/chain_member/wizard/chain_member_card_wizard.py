@@ -10,7 +10,6 @@ class ChainMemberCardWizard(models.AbstractModel):
 
     card_id = fields.Many2one(
         "chain.member.card",
-        string="Card",
         required=True,
         default=lambda self: self.env.context.get("active_id")
         if self.env.context.get("active_model") == "chain.member.card"
@@ -19,7 +18,6 @@ class ChainMemberCardWizard(models.AbstractModel):
     partner_id = fields.Many2one(related="card_id.partner_id")
     store_id = fields.Many2one(
         "chain.store",
-        string="Store",
         required=True,
         default=lambda self: self.env.user._chain_default_store(),
     )
