@@ -145,7 +145,7 @@ class ChainCountCardPackage(models.Model):
         ]
 
     # ------------------------------------------------------------------------------------------
-    # The service (see README_WALLET.md)
+    # The service (see README.md, "Stored value")
     # ------------------------------------------------------------------------------------------
     def chain_count_card_use(self, store=None, uses=1, service=None, key=None, pos_order_line=None):
         """Consume ``uses`` (from any store of the chain) and recognise their value. A POS use

@@ -97,7 +97,7 @@ class ChainWalletTransaction(models.Model):
 
     A member's balance is the sum of their lines' ``amount`` (principal + bonus). Lines are
     written only by the service methods of ``res.partner`` (``chain_wallet_*``, see
-    README_WALLET.md) and never changed or deleted: the ORM refuses it and a database trigger
+    README.md) and never changed or deleted: the ORM refuses it and a database trigger
     refuses it for raw SQL too. ``amount`` is positive for money credited to the member and
     negative for money taken. ``idempotency_key`` is unique: posting the same operation twice
     (a re-sent POS order, a double click) returns the first line and changes nothing.

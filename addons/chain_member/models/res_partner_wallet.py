@@ -36,7 +36,7 @@ class ResPartner(models.Model):
     """The stored-value and count-card service of a member (the one door for that money).
 
     Every caller (backend wizards, the POS order sync, the portal, imports, tests) goes through
-    the ``chain_wallet_*`` and ``chain_count_card_*`` methods below; see README_WALLET.md.
+    the ``chain_wallet_*`` and ``chain_count_card_*`` methods below (README.md, "Stored value").
     """
 
     _inherit = "res.partner"
