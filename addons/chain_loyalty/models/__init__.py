@@ -16,3 +16,4 @@ from . import pos_config
 from . import pos_session
 from . import pos_order
 from . import pos_order_line
+from . import pos_payment

@@ -272,7 +272,7 @@ class ChainPointsProgram(models.Model):
         )
         base = weighted * earnable / gross
         day = fields.Date.context_today(order, order.date_order)
-        multiplier, factors = self._multiplier_for(order.partner_id, day)
+        multiplier, factors = self._multiplier_for(order.partner_id.sudo(), day)
         points = self._round_points(base * self.earn_rate * multiplier)
         return max(points, 0), {"base": round(base, 2), "multiplier": multiplier, **factors}
 
@@ -366,7 +366,7 @@ class ChainPointsProgram(models.Model):
                     _(
                         "Insufficient points: %(member)s has %(available)s points, "
                         "%(points)s are needed.",
-                        member=partner.display_name,
+                        member=partner.sudo().display_name,
                         available=balance,
                         points=points,
                     )

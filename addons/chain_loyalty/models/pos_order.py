@@ -61,10 +61,45 @@ class PosOrder(models.Model):
             order._chain_points_process()
         return result
 
+    def _process_saved_order(self, draft):
+        """At an alliance merchant's till, Odoo's last steps of the sync (paid, picking,
+        invoice) and chain_member's member spend and tier review read the member, whom record
+        rules hide from the merchant: they run as superuser once the order is saved. The points
+        were moved before, in ``_process_payment_lines``, under the merchant's own rights."""
+        if self.partner_id and self.env["res.partner"]._chain_merchant_till(self.config_id.id):
+            return super(PosOrder, self.sudo())._process_saved_order(draft)
+        return super()._process_saved_order(draft)
+
     def action_pos_order_paid(self):
         # Orders paid from the backend too; a no-op when the sync did it.
         self._chain_points_process()
         return super().action_pos_order_paid()
+
+    def _prepare_aml_values_list_per_nature(self):
+        """Invoicing an order after its session closed reverses the order's part of the closing
+        entry. The points part is not reversed (the points were spent: the expense stays): it
+        credits the customer's receivable instead, which settles that share of the invoice
+        (reconciled in ``_create_misc_reversal_move``)."""
+        values = super()._prepare_aml_values_list_per_nature()
+        accounts = self._chain_points_payment_accounts()
+        if not accounts:
+            return values
+        partner = self.partner_id.commercial_partner_id
+        receivable = partner.with_company(self.company_id).property_account_receivable_id
+        for vals in values["payment_terms"]:
+            if vals["account_id"] in accounts.ids and not vals.get("partner_id"):
+                vals.update(
+                    account_id=receivable.id,
+                    partner_id=partner.id,
+                    name=_("%(order)s paid with points", order=self.name),
+                )
+        return values
+
+    def _create_misc_reversal_move(self, payment_moves):
+        result = super()._create_misc_reversal_move(payment_moves)
+        if self._chain_points_payment_accounts():
+            self._chain_points_reconcile_invoice()
+        return result
 
     def action_chain_points_moves(self):
         self.ensure_one()
@@ -79,6 +114,33 @@ class PosOrder(models.Model):
         """The points moves of this order (not a field: the till reads every field of its
         orders after each sync)."""
         return self.env["chain.points.move"].sudo().search([("pos_order_id", "in", self.ids)])
+
+    def _chain_points_payment_accounts(self):
+        """The accounts the session closing booked this order's points payments on."""
+        methods = self.payment_ids.payment_method_id.filtered("chain_points")
+        return methods.mapped(
+            lambda method: method.receivable_account_id
+            or self.company_id.account_default_pos_receivable_account_id
+        )
+
+    def _chain_points_reconcile_invoice(self):
+        """Reconcile the invoice's open receivable with the points part of the closing entry's
+        reversal (see ``_prepare_aml_values_list_per_nature``)."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id
+        receivable = partner.with_company(self.company_id).property_account_receivable_id
+        if not receivable.reconcile:
+            return
+        reversals = (
+            self.env["account.move"].sudo().search([("reversed_pos_order_id", "=", self.id)])
+        )
+        lines = (self.account_move.sudo() | reversals).line_ids.filtered(
+            lambda line: line.account_id == receivable
+            and line.partner_id.commercial_partner_id == partner
+            and not line.reconciled
+        )
+        if lines.filtered(lambda line: line.move_id in reversals):
+            lines.with_company(self.company_id).reconcile()
 
     def _chain_check_member_rewards(self):
         """Re-check on the server the member promotions the browser applied: the customer must
@@ -131,7 +193,9 @@ class PosOrder(models.Model):
         reward_lines = self.lines.filtered("chain_points_reward_id")
         partner = self.partner_id
         store = self.config_id.chain_store_id
-        if not (partner and partner.is_member and store):
+        # sudo: an alliance merchant's till serves members it may not read (the services check
+        # its rights on the points themselves)
+        if not (partner and partner.sudo().is_member and store):
             if points_payments or reward_lines:
                 raise UserError(
                     _("Select the member first: points belong to a member of the chain.")
@@ -315,7 +379,7 @@ class PosOrder(models.Model):
             )
         if (
             program.first_order_bonus > 0
-            and not partner.member_last_purchase_date
+            and not partner.sudo().member_last_purchase_date
             and self.amount_total >= program.first_order_threshold
         ):
             moves |= partner.chain_points_earn(

@@ -20,6 +20,21 @@ POINTS_RIGHTS = {
 }
 # Below this many points the till's low-balance alert stays quiet (per stored value).
 LOW_WALLET_ALERT = 20.0
+# What an alliance merchant's till never receives about a member (see _chain_merchant_till).
+MERCHANT_HIDDEN_FIELDS = (
+    "street",
+    "city",
+    "state_id",
+    "country_id",
+    "vat",
+    "phone",
+    "zip",
+    "mobile",
+    "email",
+    "barcode",
+    "parent_name",
+    "contact_address",
+)
 
 
 class ResPartner(models.Model):
@@ -481,23 +496,32 @@ class ResPartner(models.Model):
 
     @api.model
     def chain_pos_member_summary(self, partner_id, config_id=False):
-        """The till's member panel for ``partner_id`` (empty dict for a non-member)."""
-        partner = self.browse(partner_id).exists()
+        """The till's member panel for ``partner_id`` (empty dict for a non-member). An alliance
+        merchant gets it only for the members its stores have served (it identifies a member by
+        card or mobile first: ``chain_pos_identify`` answers with the panel)."""
+        merchant = self._chain_merchant_till(config_id)
+        partner = (self.sudo() if merchant else self).browse(partner_id).exists()
         if not partner or not partner.is_member:
             return {}
-        return partner._chain_till_summary(partner.member_card_id)
+        if merchant and not partner._chain_served_in(self.env.user.sudo().chain_store_ids):
+            return {}
+        summary = partner._chain_till_summary(partner.member_card_id)
+        return self._chain_merchant_summary(summary) if merchant else summary
 
     @api.model
     def chain_pos_identify(self, token, config_id=False):
         """A card swiped or scanned, a portal QR or a typed mobile at the till: the member's POS
-        fields and till summary, or {"error": message}."""
-        summary = self.chain_lookup_member(token)
+        fields and till summary, or {"error": message}. Every lookup is an exact match, so an
+        alliance merchant's till may use it too (without the member's contact details)."""
+        merchant = self._chain_merchant_till(config_id)
+        finder = self.sudo() if merchant else self
+        summary = finder.chain_lookup_member(token)
         if summary.get("error") or not summary.get("partner_id"):
             return {"error": summary.get("error") or _("No member found.")}
-        partner = self.browse(summary["partner_id"])
+        partner = finder.browse(summary["partner_id"])
         return {
-            "summary": summary,
-            "res.partner": partner.read(self._load_pos_data_fields(config_id), load=False),
+            "summary": self._chain_merchant_summary(summary) if merchant else summary,
+            "res.partner": partner._chain_pos_rows(config_id, merchant),
         }
 
     @api.model
@@ -523,22 +547,27 @@ class ResPartner(models.Model):
         """The till's member search as the cashier types: the exact match (card number, portal
         QR, member code or mobile) first, then members whose mobile, member code or name starts
         with ``query``, through indexed prefix lookups only (never a scan of all partners).
-        Returns {"exact_id", "ids", "res.partner": [POS fields of the partners]}."""
+        Returns {"exact_id", "ids", "res.partner": [POS fields of the partners]}. An alliance
+        merchant's till gets the exact match only: it never browses the members."""
         query = (query or "").strip()
         result = {"exact_id": False, "ids": [], "res.partner": []}
         if len(query) < 2:
             return result
-        exact = self.chain_lookup_member(query)
+        merchant = self._chain_merchant_till(config_id)
+        finder = self.sudo() if merchant else self
+        exact = finder.chain_lookup_member(query)
         ids = []
         if exact.get("partner_id") and not exact.get("error"):
             result["exact_id"] = exact["partner_id"]
             ids.append(exact["partner_id"])
-        ids += [pid for pid in self._chain_prefix_search(query, limit) if pid not in ids]
-        # the prefix lookups are raw SQL: keep only what the user may read (record rules)
-        partners = self.browse(ids[:limit])._filtered_access("read")
-        fields_list = self._load_pos_data_fields(config_id)
+        if merchant:
+            partners = finder.browse(ids)
+        else:
+            ids += [pid for pid in self._chain_prefix_search(query, limit) if pid not in ids]
+            # the prefix lookups are raw SQL: keep only what the user may read (record rules)
+            partners = self.browse(ids[:limit])._filtered_access("read")
         result["ids"] = partners.ids
-        result["res.partner"] = partners.read(fields_list, load=False)
+        result["res.partner"] = partners._chain_pos_rows(config_id, merchant)
         return result
 
     @api.model
@@ -603,9 +632,10 @@ class ResPartner(models.Model):
         and the program's limits for paying ``amount`` of an order of ``order_total``. Returns
         {"ok": True, "points", "balance"} or {"ok": False, "message"}. The authoritative debit
         happens in the order sync."""
-        partner = self.browse(partner_id).exists()
         store = self.env["pos.config"].browse(config_id).chain_store_id
         try:
+            merchant = self._chain_merchant_till(config_id)
+            partner = (self.sudo() if merchant else self).browse(partner_id).exists()
             if not partner or not partner.is_member:
                 raise UserError(_("Select the member first: points belong to a member."))
             if not store:
@@ -698,15 +728,69 @@ class ResPartner(models.Model):
         except ValueError:  # 29 February in a common year
             return Date(year, 2, 28)
 
+    @api.model
+    def _chain_merchant_till(self, config_id):
+        """Whether the user is an alliance merchant at one of its own tills.
+
+        Members are hidden from alliance merchants (record rule of chain_member): their till
+        finds a member only through the exact lookups of the till services, which then read the
+        member as superuser and leave out the contact details. A merchant at another store's
+        till is refused. Chain staff (and superuser) get False: they read members under their
+        own rights."""
+        user = self.env.user
+        if (
+            self.env.su
+            or not user.has_group("chain_member.group_chain_partner_merchant")
+            or user.has_group("chain_member.group_chain_cashier")
+        ):
+            return False
+        store = self.env["pos.config"].sudo().browse(config_id).exists().chain_store_id
+        if not store or store not in user.sudo().chain_store_ids:
+            raise AccessError(_("This point of sale is not one of your stores."))
+        return True
+
+    def _chain_pos_rows(self, config_id, merchant=False):
+        """The POS fields of these partners for the till (without the contact details when
+        the till is an alliance merchant's)."""
+        rows = self.read(self._load_pos_data_fields(config_id), load=False)
+        if merchant:
+            for row in rows:
+                row.update({name: False for name in MERCHANT_HIDDEN_FIELDS if name in row})
+        return rows
+
+    @api.model
+    def _chain_merchant_summary(self, summary):
+        """A till summary for an alliance merchant: the mobile number reduced to its last four
+        digits (enough to confirm the member with them)."""
+        mobile = summary.get("mobile") or ""
+        return dict(summary, mobile=f"···{mobile[-4:]}" if mobile else "")
+
+    def _chain_served_in(self, stores):
+        """Whether this member has an order or a points movement in one of ``stores``."""
+        self.ensure_one()
+        domain = [("partner_id", "=", self.id)]
+        return bool(
+            self.env["pos.order"]
+            .sudo()
+            .search_count(domain + [("config_id.chain_store_id", "in", stores.ids)], limit=1)
+            or self.env["chain.points.move"]
+            .sudo()
+            .search_count(domain + [("store_id", "in", stores.ids)], limit=1)
+        )
+
     def _chain_points_prepare(self, operation, store):
         store = store or self.env.user._chain_default_store()
         if not store:
             raise UserError(_("Say in which store the points operation happens."))
         store = store.sudo()
         self._chain_points_check_right(operation, store)
-        if not self.is_member:
+        # the right is checked: the member may be one the user cannot read (alliance merchant)
+        if not self.sudo().is_member:
             raise UserError(
-                _("%(name)s is not a member: points are for members.", name=self.display_name)
+                _(
+                    "%(name)s is not a member: points are for members.",
+                    name=self.sudo().display_name,
+                )
             )
         return store
 
