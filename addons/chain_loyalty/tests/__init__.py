@@ -8,3 +8,5 @@ from . import test_member_promotions
 from . import test_points_concurrency
 from . import test_points_statement
 from . import test_pos_tours
+from . import test_points_invoice
+from . import test_points_merchant
