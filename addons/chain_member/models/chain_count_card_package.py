@@ -350,33 +350,13 @@ class ChainCountCardPackage(models.Model):
 
     @api.model
     def _cron_expire_packages(self):
-        """Nightly: expire the packages past their date; warn members whose card expires in the
-        configured number of days (event ``count_card_expiring``)."""
+        """Nightly: expire the packages past their date. The warning before expiry is the
+        member reminder type "Count card expiring" (lead days, stores and member message set
+        by headquarters), raised by the reminder job: it is not sent from here."""
         today = fields.Date.context_today(self)
         expired = self.sudo().search([("state", "=", "active"), ("date_expiry", "<", today)])
         for package in expired:
             package.sudo().chain_count_card_expire()
-        days = int(
-            self.env["ir.config_parameter"].sudo().get_param("chain_member.count_card_warn_days", 7)
-        )
-        if days:
-            expiring = self.sudo().search(
-                [("state", "=", "active"), ("date_expiry", "=", today + relativedelta(days=days))]
-            )
-            for package in expiring:
-                package.partner_id._chain_member_event(
-                    "count_card_expiring",
-                    values={
-                        "member_name": package.partner_id.name,
-                        "card_tail": package.partner_id._chain_wallet_card_tail(),
-                        "amount": package.uses_remaining,
-                        "balance": package.uses_remaining,
-                        "points": 0,
-                        "store": package.store_id.name,
-                        "date": fields.Date.to_string(package.date_expiry),
-                    },
-                    store=package.store_id,
-                )
         return len(expired)
 
     # ------------------------------------------------------------------------------------------

@@ -45,6 +45,15 @@ class PosOrder(models.Model):
         groups="chain_member.group_chain_cashier",
     )
 
+    chain_card_number = fields.Char(
+        string="Member Card",
+        readonly=True,
+        copy=False,
+        help="The card the member presented at the till (empty when the member was found by "
+        "mobile or name). The order sync refuses stored value and count-card uses when that "
+        "card is no longer usable (reported lost, replaced, expired, cancelled).",
+    )
+
     def init(self):
         """A unique index on the order uuid (stock Odoo has none): an order synced twice at
         the same moment is saved once. Duplicates already in the table are left alone (the
@@ -153,6 +162,7 @@ class PosOrder(models.Model):
             raise UserError(
                 _("Stored value and count cards are kept in the company's currency only.")
             )
+        self._chain_check_presented_card(partner)
         key = f"pos:{self.uuid or self.id}"
         self._chain_apply_topups(partner, store, key)
         self._chain_apply_count_cards(partner, store, key)
@@ -258,8 +268,7 @@ class PosOrder(models.Model):
             package.chain_count_card_return_use(origin, store=store, key=key, pos_order_line=line)
 
     def _chain_apply_wallet_payments(self, partner, store, key):
-        payments = self.payment_ids.filtered(lambda p: p.payment_method_id.chain_wallet)
-        for payment in payments:
+        for payment in self._chain_wallet_payments():
             payment_key = f"{key}:pay:{payment.uuid or payment.id}"
             if payment.amount > 0:
                 self._chain_check_pin_token(partner, payment)
@@ -307,4 +316,22 @@ class PosOrder(models.Model):
 
     def _chain_card_number(self):
         """The card the member presented at the till, when the order records it."""
-        return self.chain_card_number if "chain_card_number" in self._fields else False
+        return self.chain_card_number or False
+
+    def _chain_check_presented_card(self, partner):
+        """Refuse the order's stored-value payments and count-card uses when the member was
+        identified by a card that is not usable now (blocked after the till saw it, e.g. an
+        order queued offline): a UserError with the card's own refusal message, before
+        anything is written. Top-ups and count-card sales credit the member and are not
+        refused; refunds give money back and are not refused either."""
+        number = self._chain_card_number()
+        if not number:
+            return
+        spends = any(payment.amount > 0 for payment in self._chain_wallet_payments()) or any(
+            line.chain_count_card_package_id and line.qty > 0 for line in self.lines
+        )
+        if spends:
+            partner._chain_check_card_usable(number)
+
+    def _chain_wallet_payments(self):
+        return self.payment_ids.filtered(lambda p: p.payment_method_id.chain_wallet)

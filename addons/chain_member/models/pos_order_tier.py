@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, fields, models
 
 
 class PosOrder(models.Model):
@@ -6,6 +6,25 @@ class PosOrder(models.Model):
     member to its tier; any paid order re-evaluates the spend thresholds at once."""
 
     _inherit = "pos.order"
+
+    chain_member_spend = fields.Monetary(
+        string="Member Spend",
+        compute="_compute_chain_member_spend",
+        store=True,
+        currency_field="currency_id",
+        help="What this order adds to the member's spend (lifetime spend, tier thresholds): "
+        "the order total without stored-value top-ups. Money loaded into the balance is "
+        "counted when it is spent from the balance; a count card counts when it is bought, "
+        "its uses are free.",
+    )
+
+    @api.depends("amount_total", "lines.price_subtotal_incl", "lines.product_id")
+    def _compute_chain_member_spend(self):
+        for order in self:
+            topups = order.lines.filtered(lambda line: line.product_id.chain_wallet_topup)
+            order.chain_member_spend = order.currency_id.round(
+                order.amount_total - sum(topups.mapped("price_subtotal_incl"))
+            )
 
     def action_pos_order_paid(self):
         result = super().action_pos_order_paid()
@@ -24,7 +43,8 @@ class PosOrder(models.Model):
 
     def _chain_record_member_spend(self):
         """Keep the member's last purchase and lifetime spend (one SQL update per order, no
-        chatter, no lock beyond the member row)."""
+        chatter, no lock beyond the member row). The spend is ``chain_member_spend``: a top-up
+        is not spend (paying from the balance is)."""
         for order in self:
             self.env.cr.execute(
                 """
@@ -33,7 +53,7 @@ class PosOrder(models.Model):
                        member_last_purchase_date = GREATEST(member_last_purchase_date, %s)
                  WHERE id = %s
                 """,
-                [order.amount_total, order.date_order, order.partner_id.id],
+                [order.chain_member_spend, order.date_order, order.partner_id.id],
             )
         self.partner_id.invalidate_recordset(["member_total_spend", "member_last_purchase_date"])
 

@@ -28,11 +28,6 @@ class ResConfigSettings(models.TransientModel):
         default=30,
         config_parameter="chain_member.wallet_pin_lock_minutes",
     )
-    chain_count_card_warn_days = fields.Integer(
-        string="Warn Before Count-Card Expiry (days)",
-        default=7,
-        config_parameter="chain_member.count_card_warn_days",
-    )
     chain_wallet_liability_account_id = fields.Many2one(
         related="company_id.chain_wallet_liability_account_id", readonly=False
     )

@@ -395,10 +395,14 @@ class ResPartner(models.Model):
         """What the member spent at the chain's tills over the last ``months`` months."""
         self.ensure_one()
         since = fields.Datetime.now() - relativedelta(months=months)
-        self.env["pos.order"].flush_model(["partner_id", "state", "amount_total", "date_order"])
+        self.env["pos.order"].flush_model(
+            ["partner_id", "state", "amount_total", "chain_member_spend", "date_order"]
+        )
+        # chain_member_spend: the total without stored-value top-ups (orders written by SQL
+        # without it count their total)
         self.env.cr.execute(
             """
-            SELECT COALESCE(SUM(amount_total), 0) FROM pos_order
+            SELECT COALESCE(SUM(COALESCE(chain_member_spend, amount_total)), 0) FROM pos_order
              WHERE partner_id = %s AND state IN ('paid', 'done', 'invoiced') AND date_order >= %s
             """,
             [self.id, since],

@@ -23,3 +23,6 @@ from . import test_topup_rules
 from . import test_wallet_reports
 from . import test_count_card_timed
 from . import test_wallet_wizards
+from . import test_wallet_member_spend
+from . import test_count_card_expiry
+from . import test_wallet_card_sync

@@ -63,6 +63,12 @@ patch(PosStore.prototype, {
         const [partner] = this.chainLoadPartners(result["res.partner"]);
         this.chainMembers[partner.id] = result.summary;
         this.chainSetMember(partner);
+        // found by a card: the order keeps it (chain_member refuses it at sync if blocked since)
+        const order = this.get_order();
+        const number = String(token).trim().replace(/^CHM:/, "");
+        if (order?.get_partner() === partner && number === result.summary.card_number) {
+            order.chainSetCardNumber(number);
+        }
         return partner;
     },
 
