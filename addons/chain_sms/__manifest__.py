@@ -29,5 +29,13 @@
         "wizard/chain_sms_campaign_test_views.xml",
         "views/chain_sms_menus.xml",
     ],
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "chain_sms/static/src/wallet/**/*",
+        ],
+        "web.assets_tests": [
+            "chain_sms/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

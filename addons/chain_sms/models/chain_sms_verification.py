@@ -120,8 +120,11 @@ class ChainSmsVerification(models.Model):
         company = company.sudo()
         return bool(
             company.chain_sms_payment_code
-            and partner.mobile
-            and amount >= company.chain_sms_payment_code_threshold
+            and partner.sudo().mobile
+            and company.currency_id.compare_amounts(
+                amount, company.chain_sms_payment_code_threshold
+            )
+            >= 0
         )
 
     @api.model
@@ -142,6 +145,72 @@ class ChainSmsVerification(models.Model):
         if verification:
             verification.state = "used"
         return bool(verification)
+
+    @api.model
+    def payment_confirmed(self, partner, order_uuid, total, store=None):
+        """True when a code sent for the order ``order_uuid`` confirmed a payment of at least
+        ``total`` from the balance of ``partner`` (what the order sync checks)."""
+        currency = (store.company_id if store else self.env.company).currency_id
+        needed = self._cents(total, currency)
+        confirmed = self.sudo().search(
+            [
+                ("partner_id", "=", partner.id),
+                ("purpose", "=", "payment"),
+                ("state", "=", "used"),
+                ("reference", "=like", f"{order_uuid}:%"),
+            ]
+        )
+        return any(
+            int(reference.rpartition(":")[2]) >= needed
+            for reference in confirmed.mapped("reference")
+            if reference.rpartition(":")[2].isdigit()
+        )
+
+    # -- payments at the till --------------------------------------------------------------------
+    @api.model
+    def _payment_reference(self, order_uuid, total, store=None):
+        """The reference of a payment code: the order and the total it confirms (in cents)."""
+        currency = (store.company_id if store else self.env.company).currency_id
+        return f"{order_uuid}:{self._cents(total, currency)}"
+
+    @api.model
+    def _cents(self, amount, currency):
+        return round(currency.round(amount or 0.0) * 100)
+
+    @api.model
+    def _pending_payment_code(self, partner, reference):
+        """The code of ``reference`` still waiting for the member, if any."""
+        return self.sudo().search(
+            [
+                ("partner_id", "=", partner.id),
+                ("purpose", "=", "payment"),
+                ("reference", "=", reference),
+                ("state", "=", "pending"),
+                ("expires_at", ">=", fields.Datetime.now()),
+            ],
+            limit=1,
+        )
+
+    @api.model
+    def _payment_code_refusal(self, partner, reference):
+        """Why the code given for ``reference`` was refused, as the cashier should hear it."""
+        last = self.sudo().search(
+            [
+                ("partner_id", "=", partner.id),
+                ("purpose", "=", "payment"),
+                ("reference", "=", reference),
+            ],
+            limit=1,
+        )
+        if last.state == "blocked":
+            return _("Too many wrong codes: send a new code to the member.")
+        if last.state == "expired" or (
+            last.state == "pending" and last.expires_at < fields.Datetime.now()
+        ):
+            return _("The code has expired: send a new code to the member.")
+        if last.state != "pending":
+            return _("No code is waiting for this payment: send a new code to the member.")
+        return _("Wrong code: check the SMS and enter it again.")
 
     # -- portal sign-in ---------------------------------------------------------------------------
     def _issue_login_ticket(self):

@@ -1,8 +1,13 @@
+import datetime
 import logging
 import re
+import types
 import unicodedata
 
-from odoo import fields, models
+import pytz
+
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -11,6 +16,13 @@ DEFAULT_UNSUBSCRIBE_WORDS = "TD,T,N,STOP,UNSUBSCRIBE,退订,退定,退"
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    chain_sms_birthday_greeted_on = fields.Date(
+        string="Birthday Greeting Sent On",
+        readonly=True,
+        copy=False,
+        help="The day the member's last birthday greeting was queued.",
+    )
 
     def _chain_member_event(self, event, values=None, store=None):
         """Notify the members of ``event`` by SMS, per the event's switch, the member's consent
@@ -54,6 +66,44 @@ class ResPartner(models.Model):
         if messages:
             self.env["sms.sms"]._chain_trigger_queue()
         return messages
+
+    @api.model
+    def _cron_chain_sms_birthday_greetings(self, today=None):
+        """Daily: queue the birthday greeting (a marketing SMS: consent and quiet hours apply)
+        of the members whose birthday, solar or lunar, is today in the SMS time zone. A member
+        is greeted once a day even if the job runs again; returns the members greeted."""
+        today = today or self._chain_sms_today()
+        self.env.flush_all()
+        candidates = self.env["chain.member.reminder"]._candidates_birthday(
+            types.SimpleNamespace(lead_days=0), today
+        )
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p SET chain_sms_birthday_greeted_on = %(today)s
+                     FROM (%(candidates)s) c
+                    WHERE p.id = c.partner_id AND c.due_date = %(today)s
+                      AND p.marketing_consent AND p.mobile IS NOT NULL
+                      AND (p.chain_sms_birthday_greeted_on IS NULL
+                           OR p.chain_sms_birthday_greeted_on < %(today)s)
+                RETURNING p.id""",
+                today=today,
+                candidates=candidates,
+            )
+        )
+        members = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
+        members.invalidate_recordset(["chain_sms_birthday_greeted_on"])
+        date = fields.Date.to_string(today)
+        for member in members:
+            member._chain_member_event(
+                "birthday", {"member_name": member.name, "date": date}, store=member.home_store_id
+            )
+        return members
+
+    @api.model
+    def _chain_sms_today(self):
+        """Today in the SMS time zone of the company."""
+        tz = pytz.timezone(self.env.company.sudo().chain_sms_tz or "UTC")
+        return datetime.datetime.now(pytz.utc).astimezone(tz).date()
 
     def _chain_sms_consents(self, kind):
         """Whether the member agreed to receive SMS of this kind."""

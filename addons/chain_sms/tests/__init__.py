@@ -10,3 +10,6 @@ from . import test_access_rights
 from . import test_secrets_in_logs
 from . import test_push_controllers
 from . import test_portal_login
+from . import test_payment_code
+from . import test_payment_code_tour
+from . import test_event_flows

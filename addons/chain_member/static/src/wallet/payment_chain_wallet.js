@@ -28,7 +28,7 @@ export class ChainWalletPayment extends PaymentInterface {
             line.card_type = _t("Stored value");
             return true;
         }
-        let pin = null;
+        let kwargs = this._authorizeKwargs(order, line);
         for (;;) {
             let result;
             try {
@@ -36,7 +36,7 @@ export class ChainWalletPayment extends PaymentInterface {
                     "res.partner",
                     "chain_wallet_authorize",
                     [partner.id, line.amount, order.uuid, this.pos.config.id],
-                    { pin }
+                    kwargs
                 );
             } catch {
                 this._showError(
@@ -49,16 +49,29 @@ export class ChainWalletPayment extends PaymentInterface {
                 line.card_type = _t("Stored value");
                 return true;
             }
-            if (result.pin_required && pin === null) {
-                pin = await this._askPin();
-                if (!pin) {
-                    return false;
-                }
-                continue;
+            kwargs = await this._nextAuthorizeKwargs(result, kwargs);
+            if (!kwargs) {
+                return false;
             }
-            this._showError(result.message);
-            return false;
         }
+    }
+
+    /** The keyword arguments of the first authorisation call (other addons add theirs). */
+    _authorizeKwargs(order, line) {
+        return { pin: null };
+    }
+
+    /**
+     * The server refused (``result``): the arguments of the next call, or null to give up
+     * (after telling the cashier why).
+     */
+    async _nextAuthorizeKwargs(result, kwargs) {
+        if (result.pin_required && kwargs.pin === null) {
+            const pin = await this._askPin();
+            return pin ? { ...kwargs, pin } : null;
+        }
+        this._showError(result.message);
+        return null;
     }
 
     async send_payment_cancel() {

@@ -1,0 +1,45 @@
+import { patch } from "@web/core/utils/patch";
+import { makeAwaitable } from "@point_of_sale/app/store/make_awaitable_dialog";
+import { ChainWalletPayment } from "@chain_member/wallet/payment_chain_wallet";
+import { SmsCodeDialog } from "@chain_sms/wallet/sms_code_dialog";
+
+/**
+ * A large payment from the balance needs the code the member received by SMS (when the chain
+ * enables it): the server answers ``sms_code_required``, the cashier enters the code (or has
+ * a new one sent) and the authorisation is asked again with it.
+ */
+patch(ChainWalletPayment.prototype, {
+    _authorizeKwargs(order, line) {
+        const kwargs = super._authorizeKwargs(...arguments);
+        // what other accepted stored-value lines of the order already take: the threshold
+        // applies to the order's total from the balance
+        const walletPaid = order.payment_ids
+            .filter(
+                (other) =>
+                    other !== line &&
+                    other.payment_method_id.chain_wallet &&
+                    other.amount > 0 &&
+                    other.get_payment_status() === "done"
+            )
+            .reduce((sum, other) => sum + other.amount, 0);
+        return { ...kwargs, wallet_paid: walletPaid };
+    },
+
+    async _nextAuthorizeKwargs(result, kwargs) {
+        if (!result.sms_code_required) {
+            return super._nextAuthorizeKwargs(...arguments);
+        }
+        const answer = await makeAwaitable(this.env.services.dialog, SmsCodeDialog, {
+            message: result.message || "",
+            isError: !!result.sms_error,
+            mobileTail: result.mobile_tail || "",
+        });
+        if (!answer) {
+            return null;
+        }
+        if (answer.resend) {
+            return { ...kwargs, sms_code: null, sms_resend: true };
+        }
+        return { ...kwargs, sms_code: answer.code, sms_resend: false };
+    },
+});
