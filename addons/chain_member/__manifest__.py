@@ -8,7 +8,7 @@
     "author": "Chain Member Suite",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["point_of_sale", "portal", "phone_validation"],
+    "depends": ["point_of_sale", "sale", "portal", "phone_validation"],
     "external_dependencies": {"python": ["phonenumbers", "borax", "xlsxwriter"]},
     "data": [
         "security/chain_member_groups.xml",
