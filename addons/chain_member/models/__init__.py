@@ -34,3 +34,4 @@ from . import res_partner_portal
 from . import res_partner_privacy
 from . import res_users_portal
 from . import chain_store_wallet
+from . import sale_order_line

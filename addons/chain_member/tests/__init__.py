@@ -26,3 +26,4 @@ from . import test_wallet_wizards
 from . import test_wallet_member_spend
 from . import test_count_card_expiry
 from . import test_wallet_card_sync
+from . import test_tier_sale
