@@ -6,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import consteq
+from odoo.tools.misc import hmac
 
 _logger = logging.getLogger(__name__)
 
@@ -495,15 +497,20 @@ class ResPartner(models.Model):
         return alerts
 
     @api.model
-    def chain_pos_member_summary(self, partner_id, config_id=False):
+    def chain_pos_member_summary(self, partner_id, config_id=False, till_token=False):
         """The till's member panel for ``partner_id`` (empty dict for a non-member). An alliance
-        merchant gets it only for the members its stores have served (it identifies a member by
-        card or mobile first: ``chain_pos_identify`` answers with the panel)."""
+        merchant gets it only for a member its till identified today (``till_token``, given by
+        ``chain_pos_identify`` / ``chain_pos_search``) or its stores have served: never for
+        any member by id."""
         merchant = self._chain_merchant_till(config_id)
         partner = (self.sudo() if merchant else self).browse(partner_id).exists()
         if not partner or not partner.is_member:
             return {}
-        if merchant and not partner._chain_served_in(self.env.user.sudo().chain_store_ids):
+        if (
+            merchant
+            and not consteq(till_token or "", self._chain_till_token(partner.id))
+            and not partner._chain_served_in(self.env.user.sudo().chain_store_ids)
+        ):
             return {}
         summary = partner._chain_till_summary(partner.member_card_id)
         return self._chain_merchant_summary(summary) if merchant else summary
@@ -562,6 +569,8 @@ class ResPartner(models.Model):
             ids.append(exact["partner_id"])
         if merchant:
             partners = finder.browse(ids)
+            if ids:  # the panel of the member found (with its till token)
+                result["summaries"] = {ids[0]: self._chain_merchant_summary(exact)}
         else:
             ids += [pid for pid in self._chain_prefix_search(query, limit) if pid not in ids]
             # the prefix lookups are raw SQL: keep only what the user may read (record rules)
@@ -761,9 +770,20 @@ class ResPartner(models.Model):
     @api.model
     def _chain_merchant_summary(self, summary):
         """A till summary for an alliance merchant: the mobile number reduced to its last four
-        digits (enough to confirm the member with them)."""
+        digits (enough to confirm the member with them), and the till token that lets the till
+        refresh this member's panel today."""
         mobile = summary.get("mobile") or ""
-        return dict(summary, mobile=f"···{mobile[-4:]}" if mobile else "")
+        return dict(
+            summary,
+            mobile=f"···{mobile[-4:]}" if mobile else "",
+            till_token=self._chain_till_token(summary["partner_id"]),
+        )
+
+    @api.model
+    def _chain_till_token(self, partner_id):
+        """Proof that this user's till identified the member ``partner_id`` today."""
+        today = fields.Date.to_string(fields.Date.context_today(self))
+        return hmac(self.env(su=True), "chain_loyalty.till", f"{self.env.uid}:{partner_id}:{today}")
 
     def _chain_served_in(self, stores):
         """Whether this member has an order or a points movement in one of ``stores``."""

@@ -67,6 +67,22 @@ class TestPointsMerchantTill(LoyaltyCase):
             self.Partner.chain_pos_member_summary(self.member.id, self.config_m.id), {}
         )
 
+    def test_merchant_refreshes_the_panel_of_the_member_it_identified(self):
+        identified = self.Partner.chain_pos_identify(CARD, self.config_m.id)
+        token = identified["summary"]["till_token"]
+        summary = self.Partner.chain_pos_member_summary(self.member.id, self.config_m.id, token)
+        self.assertEqual(summary["partner_id"], self.member.id)
+        # the token is for that member only
+        self.assertEqual(
+            self.Partner.chain_pos_member_summary(self.member_2.id, self.config_m.id, token), {}
+        )
+        self.assertEqual(
+            self.Partner.chain_pos_member_summary(self.member.id, self.config_m.id, "forged"), {}
+        )
+        # the exact match of the search carries the panel too
+        found = self.Partner.chain_pos_search("13800138102", self.config_m.id)
+        self.assertEqual(list(found["summaries"]), [self.member_2.id])
+
     def test_merchant_uses_only_its_own_tills(self):
         with self.assertRaises(AccessError):
             self.Partner.chain_pos_identify(CARD, self.config_a.id)

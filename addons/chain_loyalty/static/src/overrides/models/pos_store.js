@@ -26,6 +26,8 @@ patch(PosStore.prototype, {
             const summary = await this.data.call("res.partner", "chain_pos_member_summary", [
                 partner.id,
                 this.config.id,
+                // an alliance merchant's till: the proof it identified this member
+                this.chainMembers[partner.id]?.till_token || false,
             ]);
             this.chainMembers[partner.id] = summary;
             return summary;

@@ -38,6 +38,8 @@ patch(PartnerList.prototype, {
             return [];
         }
         const partners = this.pos.chainLoadPartners(result["res.partner"]);
+        // an alliance merchant's till gets the panel of the member found with the match
+        Object.assign(this.pos.chainMembers, result.summaries || {});
         if (query === (this.state.query || "").trim()) {
             Object.assign(this.chainSearch, {
                 query,
