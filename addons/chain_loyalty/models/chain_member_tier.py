@@ -73,6 +73,7 @@ class ChainMemberTier(models.Model):
                         "reward_ids": [fields.Command.create(reward)],
                     }
                 )
+                tier.invalidate_recordset(["discount_program_id"])  # computed before it existed
 
     @api.model
     def _chain_sync_all_discount_programs(self):

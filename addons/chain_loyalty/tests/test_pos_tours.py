@@ -1,4 +1,4 @@
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 CARD_NUMBER = "8860999900000014"  # the tours scan it (static/tests/tours/chain_loyalty_tours.js)
@@ -132,3 +132,123 @@ class TestLoyaltyTours(HttpCase):
         self.assertEqual((refund.chain_points_spent, refund.chain_points_clawed), (-2000, 80))
         self.assertEqual(self.points(self.card_member), 5000)
         self.assertEqual(self.env["chain.points.move"]._check_ledger_consistency(), [])
+
+    def test_quick_registration_at_the_till(self):
+        self.program.registration_bonus = 100
+        self.start_tour(
+            f"/pos/ui?config_id={self.config.id}",
+            "ChainLoyaltyQuickRegisterTour",
+            login="chain_tour_cashier",
+        )
+        member = self.env["res.partner"].search([("name", "=", "Tour New Member")])
+        self.assertEqual(len(member), 1)
+        self.assertTrue(member.is_member)
+        self.assertEqual(
+            (member.member_registration_channel, member.home_store_id), ("pos", self.store)
+        )
+        self.assertIn("13900139077", (member.mobile or "").replace(" ", ""))
+        order = self.orders(member)
+        self.assertEqual((order.amount_total, order.chain_points_earned), (50.0, 50))
+        self.assertEqual(
+            sorted(
+                self.env["chain.points.move"]
+                .search([("partner_id", "=", member.id)])
+                .mapped(lambda move: (move.rule, move.points))
+            ),
+            [("purchase", 50), ("registration", 100)],
+        )
+        self.assertEqual(self.points(member), 150)
+
+    def test_rewards_dialog_exchanges_points_for_a_gift(self):
+        mug = self.env["product.product"].create(
+            {
+                "name": "Tour Mug",
+                "type": "consu",
+                "list_price": 25.0,
+                "taxes_id": [Command.clear()],
+                "available_in_pos": True,
+            }
+        )
+        Reward = self.env["chain.points.reward"]
+        reward = Reward.create({"name": "Tour Mug", "product_id": mug.id, "points_cost": 300})
+        Reward.create({"name": "Tour Bicycle", "product_id": mug.id, "points_cost": 5000})
+        self.card_member.chain_points_earn(1000, store=self.store)
+        self.start_tour(
+            f"/pos/ui?config_id={self.config.id}",
+            "ChainLoyaltyRewardsTour",
+            login="chain_tour_cashier",
+        )
+        order = self.orders(self.card_member)
+        gift = order.lines.filtered("chain_points_reward_id")
+        self.assertEqual((gift.product_id, gift.chain_points_reward_id), (mug, reward))
+        self.assertEqual((gift.qty, gift.price_subtotal_incl), (1, 0.0))
+        self.assertEqual(order.amount_total, 50.0)
+        self.assertEqual((order.chain_points_spent, order.chain_points_earned), (300, 50))
+        moves = self.env["chain.points.move"].search([("pos_order_id", "=", order.id)])
+        self.assertEqual(
+            sorted(moves.mapped(lambda move: (move.kind, move.points))),
+            [("earn", 50), ("exchange", -300)],
+        )
+        self.assertEqual(self.points(self.card_member), 750)
+        self.assertEqual(self.env["chain.points.move"]._check_ledger_consistency(), [])
+
+    def test_member_promotions_apply_when_the_member_is_set(self):
+        gold = self.env["chain.member.tier"].create(
+            {
+                "name": "Tour Gold",
+                "sequence": 900,
+                "discount_percent": 10.0,
+                "spend_threshold": 10**9,
+            }
+        )
+        tier_program = gold.discount_program_id
+        tier_program.reward_ids.description = "10% on your order"
+        self.card_member._chain_set_tier(gold, "initial")
+        today = fields.Date.context_today(self.phone_member)
+        birthday_day = 1 if today.day != 1 else 2
+        self.phone_member.birthday = today.replace(year=1990, day=birthday_day)
+        birthday = self.env["loyalty.program"].create(
+            {
+                "name": "Birthday month: 20 off from 50 (满减)",
+                "program_type": "promotion",
+                "trigger": "auto",
+                "applies_on": "current",
+                "pos_ok": True,
+                "chain_member_only": True,
+                "chain_when": "birthday_month",
+                "rule_ids": [
+                    Command.create(
+                        {
+                            "minimum_amount": 50,
+                            "reward_point_mode": "order",
+                            "reward_point_amount": 1,
+                        }
+                    )
+                ],
+                "reward_ids": [
+                    Command.create(
+                        {
+                            "reward_type": "discount",
+                            "discount_mode": "per_order",
+                            "discount": 20,
+                            "required_points": 1,
+                            "description": "Birthday 20 off",
+                        }
+                    )
+                ],
+            }
+        )
+        self.start_tour(
+            f"/pos/ui?config_id={self.config.id}",
+            "ChainLoyaltyMemberPromotionsTour",
+            login="chain_tour_cashier",
+        )
+        gold_order = self.orders(self.card_member)
+        self.assertEqual(gold_order.amount_total, 90.0)
+        self.assertEqual(gold_order.lines.reward_id.program_id, tier_program)
+        self.assertEqual(gold_order.chain_points_earned, 90)
+        self.assertEqual(self.points(self.card_member), 90)
+        birthday_order = self.orders(self.phone_member)
+        self.assertEqual(birthday_order.amount_total, 30.0)
+        self.assertEqual(birthday_order.lines.reward_id.program_id, birthday)
+        self.assertEqual(self.points(self.phone_member), 30)

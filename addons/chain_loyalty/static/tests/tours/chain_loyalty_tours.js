@@ -7,6 +7,7 @@ import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_scre
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
 import * as TicketScreen from "@point_of_sale/../tests/tours/utils/ticket_screen_util";
 import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
+import * as PosLoyalty from "@pos_loyalty/../tests/tours/utils/pos_loyalty_util";
 
 // Set up by chain_loyalty/tests/test_pos_tours.py
 const CARD_NUMBER = "8860999900000014";
@@ -114,6 +115,149 @@ registry.category("web_tour.tours").add("ChainLoyaltyRedeemSplitRefundTour", {
             receiptShows(".chain-points-returned", "2000"),
             receiptShows(".chain-points-clawed", "80"),
             receiptShows(".chain-points-balance", "5000"),
+            ReceiptScreen.clickNextOrder(),
+        ].flat(),
+});
+
+registry.category("web_tour.tours").add("ChainLoyaltyQuickRegisterTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.clickDisplayedProduct("Tour Rice"),
+            {
+                content: "no member yet: register one from the member panel",
+                trigger: ".chain-member-panel .chain-member-register",
+                run: "click",
+            },
+            {
+                content: "a member needs a name and a mobile number",
+                trigger: ".modal-dialog .chain-register-confirm",
+                run: "click",
+            },
+            {
+                content: "the till says what is missing",
+                trigger: ".modal-dialog .chain-register-error:contains('name and a mobile')",
+            },
+            {
+                content: "type the new member's name",
+                trigger: ".modal-dialog .chain-register-name",
+                run: "edit Tour New Member",
+            },
+            {
+                content: "type the new member's mobile number, Enter registers",
+                trigger: ".modal-dialog .chain-register-mobile",
+                run: "edit 13900139077 && press Enter",
+            },
+            Dialog.isNot(),
+            ProductScreen.customerIsSelected("Tour New Member"),
+            // the registration bonus is on the panel at once
+            ...panelShows("Tour New Member", "100"),
+            ProductScreen.totalAmountIs("50.00"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptShows("", "Tour New Member"),
+            receiptShows(".chain-points-earned", "50"),
+            receiptShows(".chain-points-balance", "150"),
+            ReceiptScreen.clickNextOrder(),
+        ].flat(),
+});
+
+registry.category("web_tour.tours").add("ChainLoyaltyRewardsTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ...scan_barcode(CARD_NUMBER),
+            ...panelShows("Tour Card Member", "1000"),
+            ProductScreen.clickDisplayedProduct("Tour Rice"),
+            {
+                content: "open the rewards catalogue",
+                trigger: ".chain-member-panel .chain-member-rewards",
+                run: "click",
+            },
+            {
+                content: "the catalogue shows the points available",
+                trigger: ".modal-dialog p:contains('Points available') strong:contains('1000')",
+            },
+            {
+                content: "a reward costing more than the balance cannot be chosen",
+                trigger: ".modal-dialog .chain-reward:disabled:contains('Tour Bicycle')",
+            },
+            {
+                content: "exchange 300 points for the gift",
+                trigger: ".modal-dialog .chain-reward:not(:disabled):contains('Tour Mug'):contains('300 points')",
+                run: "click",
+            },
+            Dialog.isNot(),
+            // the gift is a zero-priced line: the order still costs the rice only
+            ProductScreen.orderLineHas("Tour Mug", "1.00", "0.00"),
+            ProductScreen.totalAmountIs("50.00"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptShows(".chain-points-spent", "300"),
+            receiptShows(".chain-points-earned", "50"),
+            receiptShows(".chain-points-balance", "750"),
+            ReceiptScreen.clickNextOrder(),
+        ].flat(),
+});
+
+registry.category("web_tour.tours").add("ChainLoyaltyMemberPromotionsTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            // a walk-in customer pays the full price
+            ProductScreen.clickDisplayedProduct("Tour Rice"),
+            ProductScreen.clickDisplayedProduct("Tour Rice"),
+            ProductScreen.totalAmountIs("100.00"),
+            // the Gold member's card: the tier discount (10%) applies by itself
+            ...scan_barcode(CARD_NUMBER),
+            ...panelShows("Tour Card Member", "0"),
+            {
+                content: "the member panel shows the tier",
+                trigger: ".chain-member-panel .chain-member-tier:contains('Tour Gold')",
+            },
+            PosLoyalty.hasRewardLine("10% on your order", "-10.00"),
+            ProductScreen.totalAmountIs("90.00"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptShows("", "Tour Gold"),
+            receiptShows(".chain-points-earned", "90"),
+            receiptShows(".chain-points-balance", "90"),
+            ReceiptScreen.clickNextOrder(),
+            // a member born this month, found by phone: the birthday-month 满减 (20 off from 50)
+            ProductScreen.clickDisplayedProduct("Tour Rice"),
+            ProductScreen.totalAmountIs("50.00"),
+            ProductScreen.clickPartnerButton(),
+            {
+                content: "type the member's mobile number",
+                trigger: ".modal-dialog .input-group input",
+                run: "edit 13900139002",
+            },
+            {
+                content: "the server found the member",
+                trigger: ".partner-list .partner-line:first-child:contains('Zzz Tour Phone Member')",
+                run: "click",
+            },
+            ProductScreen.customerIsSelected("Zzz Tour Phone Member"),
+            {
+                content: "the member panel flags the birthday month",
+                trigger: ".chain-member-panel .chain-member-birthday-month, .chain-member-panel .chain-member-birthday",
+            },
+            PosLoyalty.hasRewardLine("Birthday 20 off", "-20.00"),
+            ProductScreen.totalAmountIs("30.00"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptShows(".chain-points-earned", "30"),
             ReceiptScreen.clickNextOrder(),
         ].flat(),
 });
