@@ -54,7 +54,8 @@ class ResPartner(models.Model):
                 return self._chain_wallet_sms_check(
                     partner, amount, order_uuid, reference, sms_code, result
                 )
-            self._chain_wallet_sms_send(partner, total, reference, store, sms_resend)
+            with self.env.cr.savepoint():  # a refused request leaves no code behind
+                self._chain_wallet_sms_send(partner, total, reference, store, sms_resend)
         except UserError as error:
             return self._chain_wallet_sms_answer(partner, str(error.args[0]), error=True)
         return self._chain_wallet_sms_answer(
