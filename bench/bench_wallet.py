@@ -60,7 +60,6 @@ def prepare(db, balances):
 
 def ensure_bench_data(env, balances):
     from odoo import Command
-    from odoo.tests import new_test_user
 
     env = env(context=dict(env.context, tracking_disable=True))
     Store = env["chain.store"]
@@ -71,6 +70,8 @@ def ensure_bench_data(env, balances):
         Store.create({"code": "BENCH-HQ", "name": "Bench HQ", "kind": "headquarters"})
     user = env["res.users"].search([("login", "=", "bench_wallet_cashier")])
     if not user:
+        from odoo.tests import new_test_user  # only when creating (it logs an error otherwise)
+
         user = new_test_user(
             env, login="bench_wallet_cashier", groups="chain_member.group_chain_cashier"
         )

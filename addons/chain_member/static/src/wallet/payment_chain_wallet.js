@@ -58,7 +58,8 @@ export class ChainWalletPayment extends PaymentInterface {
 
     /** The keyword arguments of the first authorisation call (other addons add theirs). */
     _authorizeKwargs(order, line) {
-        return { pin: null };
+        // the card the member presented, if any: a blocked card is refused here already
+        return { pin: null, card_number: order.chain_card_number || false };
     }
 
     /**
