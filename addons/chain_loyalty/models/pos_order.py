@@ -232,16 +232,17 @@ class PosOrder(models.Model):
         if posted and not (refunded and refunded.partner_id != partner):
             balance = posted.sorted("id")[-1].balance_after
         else:
-            balance = partner.points_balance
+            balance = partner.sudo().points_balance
         values = {
             "chain_points_earned": earned,
             "chain_points_spent": spent + exchanged,
             "chain_points_clawed": clawed,
             "chain_points_balance": balance,
             "chain_points_processed": True,
+            # for the receipt, also when the order did not touch the stored value (one indexed
+            # read of the member's wallet account)
+            "chain_wallet_balance_after": partner.sudo().wallet_balance,
         }
-        if self._chain_wallet_relevant():
-            values["chain_wallet_balance_after"] = partner.sudo().wallet_balance
         self.write(values)
 
     @api.model

@@ -28,6 +28,13 @@ class TestPointsPosSync(LoyaltyCase):
         data = result["pos.order"][0]
         self.assertEqual((data["chain_points_earned"], data["chain_points_balance"]), (50, 50))
 
+    def test_receipt_balances_after_a_cash_order_of_a_member_with_stored_value(self):
+        self.topup(80)
+        self.earn(10)
+        order = self.sell([(self.rice, 1, 50.0)])
+        self.assertEqual((order.chain_points_earned, order.chain_points_balance), (50, 60))
+        self.assertEqual(order.chain_wallet_balance_after, 80.0)
+
     def test_resent_order_changes_nothing(self):
         vals = self.order_vals(self.session_a, [(self.rice, 2, 50.0)], [(self.cash_method, 100.0)])
         first = self.sync(dict(vals))
