@@ -95,8 +95,13 @@ def main():
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=2000)
     parser.add_argument("--stock-samples", type=int, default=5)
+    parser.add_argument(
+        "--modules",
+        default="chain_member,chain_loyalty",
+        help="addons installed in the bench database (chain_loyalty adds points to the summary)",
+    )
     args = parser.parse_args()
-    ensure_database(args.db, "chain_member")
+    ensure_database(args.db, args.modules)
     registry = load_registry(args.db)
     rng = random.Random(42)
     with environment(registry) as env:

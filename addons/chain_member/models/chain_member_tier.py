@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 QUALIFICATION_RULES = [
@@ -82,6 +82,39 @@ class ChainMemberTier(models.Model):
         for tier in self:
             if min(tier.spend_months, tier.validity_months, tier.grace_days) < 0:
                 raise ValidationError(_("Periods of a tier cannot be negative."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tiers = super().create(vals_list)
+        self.env.registry.clear_cache()  # _chain_till_info
+        return tiers
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"name", "discount_percent", "active"} & set(vals):
+            self.env.registry.clear_cache()  # _chain_till_info
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _chain_till_info
+        return result
+
+    @api.model
+    @tools.ormcache("tier_id", "lang")
+    def _chain_till_info(self, tier_id, lang):
+        """(name in ``lang``, discount percent) of a tier, for the till's member summary:
+        cached, tiers change seldom (the cache is cleared when one does)."""
+        if not tier_id:
+            return ("", 0.0)
+        self.flush_model(["name", "discount_percent"])
+        self.env.cr.execute(
+            "SELECT COALESCE(name ->> %s, name ->> 'en_US'), discount_percent "
+            "FROM chain_member_tier WHERE id = %s",
+            (lang, tier_id),
+        )
+        row = self.env.cr.fetchone()
+        return (row[0] or "", row[1] or 0.0) if row else ("", 0.0)
 
     def _qualifies(self, spend, points):
         self.ensure_one()

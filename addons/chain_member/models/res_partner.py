@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -17,7 +18,8 @@ CONSENT_CHANNELS = REGISTRATION_CHANNELS + [("sms", "SMS reply")]
 GENDERS = [("female", "Female"), ("male", "Male"), ("other", "Other")]
 BIRTHDAY_CALENDARS = [("solar", "Solar (Gregorian)"), ("lunar", "Lunar (Chinese)")]
 
-# What the till reads of a member (see _chain_till_summary).
+# What the till reads of a member (see _chain_till_summary), the lunar birthday included (the
+# points part tells the birthday month).
 TILL_SUMMARY_FIELDS = [
     "name",
     "member_code",
@@ -25,7 +27,12 @@ TILL_SUMMARY_FIELDS = [
     "member_tier_id",
     "birthday",
     "birthday_calendar",
+    "birthday_lunar_month",
+    "birthday_lunar_day",
+    "birthday_lunar_leap",
 ]
+# What the till checks of a card.
+CARD_LOOKUP_FIELDS = ["number", "state", "expiry_date", "partner_id"]
 
 # A portal QR code carries the card number behind this prefix.
 CARD_QR_PREFIX = "CHM:"
@@ -117,6 +124,12 @@ class ResPartner(models.Model):
         string="Lifetime Spend", readonly=True, copy=False, currency_field="member_currency_id"
     )
     member_currency_id = fields.Many2one("res.currency", compute="_compute_member_currency_id")
+    member_reminder_count = fields.Integer(
+        string="Open Reminders",
+        compute="_compute_member_reminder_count",
+        groups="chain_member.group_chain_cashier",
+        help="Reminders about the member still to follow up (those the user's stores see).",
+    )
 
     _sql_constraints = [
         (
@@ -140,6 +153,17 @@ class ResPartner(models.Model):
                 partner.birthday_month = partner.birthday_lunar_month or False
             else:
                 partner.birthday_month = partner.birthday.month if partner.birthday else False
+
+    def _compute_member_reminder_count(self):
+        counts = dict(
+            self.env["chain.member.reminder"]._read_group(
+                [("partner_id", "in", self.ids), ("state", "=", "new")],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.member_reminder_count = counts.get(partner, 0)
 
     def _compute_member_currency_id(self):
         self.member_currency_id = self.env.company.currency_id
@@ -291,8 +315,9 @@ class ResPartner(models.Model):
     @api.model
     def chain_lookup_member(self, token):
         """Find the member behind what the cashier swiped, scanned or typed: a card number, a
-        portal QR, a member code or a mobile number. Every branch is an exact match on an
-        index. Returns the member's till summary, or ``{"error": message}``."""
+        portal QR, a member code or a mobile number. Every branch is one exact match on an
+        index that also loads what the till shows (record rules apply). Returns the member's
+        till summary, or ``{"error": message}``."""
         token = (token or "").strip()
         if not token:
             return {"error": _("Swipe a card or type a mobile number.")}
@@ -307,55 +332,149 @@ class ResPartner(models.Model):
                     "card_state": card.state,
                 }
             return card.partner_id._chain_till_summary(card)
-        partner = self._chain_find_member(token)
+        partner, card = self._chain_find_member_and_card(token)
         if not partner:
             return {"error": _("No member found for %(token)s.", token=token)}
-        return partner._chain_till_summary(partner.member_card_id)
+        return partner._chain_till_summary(card)
 
     @api.model
     def _chain_find_card(self, token):
+        """The card numbered ``token`` (or behind a portal QR), with what the till checks."""
         number = token.removeprefix(CARD_QR_PREFIX)
+        Card = self.env["chain.member.card"]
         if not number.isdigit():
-            return self.env["chain.member.card"]
-        self.env.cr.execute("SELECT id FROM chain_member_card WHERE number = %s", [number])
-        row = self.env.cr.fetchone()
-        card = self.env["chain.member.card"].browse(row[0] if row else [])
-        card.fetch(["number", "state", "expiry_date", "partner_id"])  # not the whole record
-        return card
+            return Card
+        return Card.search_fetch([("number", "=", number)], CARD_LOOKUP_FIELDS, limit=1)
 
     @api.model
     def _chain_find_member(self, token):
+        """The member whose member code or (normalised) mobile is ``token``."""
+        return self._chain_find_member_and_card(token)[0]
+
+    @api.model
+    def _chain_find_member_and_card(self, token):
+        """(member, active card) for a member code or a mobile number, read by one statement
+        that also puts the till's fields and the card in cache (record rules apply)."""
+        Card = self.env["chain.member.card"]
         if token.upper().startswith("M") and token[1:].isdigit():
-            self.env.cr.execute(
-                "SELECT id FROM res_partner WHERE member_code = %s AND is_member", [token.upper()]
-            )
+            domain = [("member_code", "=", token.upper()), ("is_member", "=", True)]
         else:
             mobile = self._phone_format(
                 number=token, country=self.env.company.chain_phone_country_id, raise_exception=False
             )
             if not mobile:
-                return self.browse()
-            self.env.cr.execute(
-                "SELECT id FROM res_partner WHERE mobile = %s AND is_member AND active", [mobile]
-            )
-        row = self.env.cr.fetchone()
-        return self.browse(row[0] if row else [])
+                return self.browse(), Card
+            domain = [("mobile", "=", mobile), ("is_member", "=", True)]
+        Card.check_access("read")
+        Card.flush_model(CARD_LOOKUP_FIELDS)
+        query = self._search(domain, limit=1, order="id")
+        card_term = SQL(
+            "(SELECT json_build_array(c.id, c.number, c.state, c.expiry_date) "
+            "FROM chain_member_card c WHERE c.partner_id = %s AND c.state = 'active' "
+            "ORDER BY c.id DESC LIMIT 1)",
+            SQL.identifier(self._table, "id"),
+        )
+        found = self._chain_fetch_till(query, [card_term])
+        if not found:
+            return self.browse(), Card
+        partner, (card_row,) = found
+        return partner, partner._chain_cache_card(card_row)
+
+    def _chain_cache_card(self, card_row):
+        """The card of ``[id, number, state, expiry date]`` read with the member (or an
+        empty recordset), its fields put in cache."""
+        Card = self.env["chain.member.card"]
+        if not card_row:
+            return Card
+        card = Card.browse(card_row[0])
+        values = {
+            "number": card_row[1],
+            "state": card_row[2],
+            "expiry_date": fields.Date.to_date(card_row[3]),
+            "partner_id": self.id,
+        }
+        for name, value in values.items():
+            self.env.cache.insert_missing(card, Card._fields[name], [value])
+        return card
+
+    def _chain_fetch_till(self, query, extra_columns):
+        """Run ``query`` (a ``_search`` of res.partner: access rights and record rules
+        applied) selecting the till's fields, which go in cache, and ``extra_columns`` (SQL
+        terms). Returns (partner, [extra values]) of the first row, or None."""
+        fields_ = [self._fields[name] for name in TILL_SUMMARY_FIELDS]
+        terms = [SQL.identifier(self._table, "id")]
+        terms += [self._field_to_sql(self._table, field.name, query) for field in fields_]
+        rows = self.env.execute_query(query.select(*terms, *extra_columns))
+        if not rows:
+            return None
+        row = rows[0]
+        partner = self.browse(row[0])
+        for field, value in zip(fields_, row[1 : 1 + len(fields_)], strict=True):
+            self.env.cache.insert_missing(partner, field, [value])
+        return partner, list(row[1 + len(fields_) :])
+
+    def _chain_till_columns(self):
+        """Extension hook: {summary key: SQL term} added to the summary by the one statement
+        that reads the member for the till (``_chain_till_summary``). Each term is a scalar
+        subquery on an index, about the member ``self``. Here: the stored value in the
+        company's currency, the PIN setting and the active count cards (in the shape of
+        ``chain.count.card.package._till_values``)."""
+        self.ensure_one()
+        return {
+            "wallet_balance": SQL(
+                "COALESCE((SELECT a.principal + a.bonus FROM chain_wallet_account a "
+                "WHERE a.partner_id = %s AND a.currency_id = %s), 0)",
+                self.id,
+                self.env.company.currency_id.id,
+            ),
+            "wallet_pin_required": SQL(
+                "COALESCE((SELECT p.value IN ('1', 'True', 'true') FROM ir_config_parameter p "
+                "WHERE p.key = 'chain_member.wallet_pin_required'), FALSE)"
+            ),
+            "count_cards": SQL(
+                """COALESCE((
+                    SELECT json_agg(json_build_object(
+                               'id', k.id, 'name', k.name, 'uses_remaining', k.uses_remaining,
+                               'date_expiry', COALESCE(to_char(k.date_expiry, 'YYYY-MM-DD'), ''),
+                               'service_ids', COALESCE(
+                                   (SELECT array_agg(r.product_id ORDER BY r.product_id)
+                                      FROM chain_count_card_package_service_rel r
+                                     WHERE r.package_id = k.id),
+                                   ARRAY[k.product_id]))
+                           ORDER BY k.id DESC)
+                      FROM chain_count_card_package k
+                     WHERE k.partner_id = %s AND k.state = 'active'), '[]'::json)""",
+                self.id,
+            ),
+        }
 
     def _chain_till_summary(self, card):
-        """What the till shows about a member (extended by the balance and points addons)."""
+        """What the till shows about a member, read in one statement: the member's fields,
+        then every column of ``_chain_till_columns`` (record rules apply). Extension hook:
+        chain_loyalty adds the points. The POS reads these keys (chain_loyalty's member
+        panel): keep them."""
         self.ensure_one()
-        self.fetch(TILL_SUMMARY_FIELDS)  # only these columns: res_partner is a wide table
-        self.member_tier_id.fetch(["name", "discount_percent"])
+        for model in ("chain.wallet.account", "chain.count.card.package", "ir.config_parameter"):
+            self.env[model].flush_model()
+        columns = self._chain_till_columns()
+        found = self._chain_fetch_till(self._search([("id", "=", self.id)]), columns.values())
+        if not found:
+            self.fetch(TILL_SUMMARY_FIELDS)  # raises the access (or missing record) error
+        extra = dict(zip(columns, found[1], strict=True)) if found else {}
+        tier_name, tier_discount = self.env["chain.member.tier"]._chain_till_info(
+            self.member_tier_id.id, self.env.lang or "en_US"
+        )
         return {
             "partner_id": self.id,
             "name": self.name,
             "member_code": self.member_code,
             "mobile": self.mobile,
-            "tier": self.member_tier_id.name or "",
-            "tier_discount": self.member_tier_id.discount_percent,
+            "tier": tier_name,
+            "tier_discount": tier_discount,
             "card_number": card.number if card else "",
             "card_state": card.state if card else "",
             "birthday_today": self._chain_is_birthday_today(),
+            **extra,
         }
 
     def _chain_check_card_usable(self, card_number=False):
@@ -527,6 +646,17 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_chain_view_reminders(self):
+        """The member's reminders (open first), from the Member 360 form."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "chain_member.chain_member_reminder_action_today"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"search_default_filter_open": 1}
+        action["display_name"] = _("Reminders of %(name)s", name=self.display_name)
         return action
 
     def action_chain_view_tier_history(self):

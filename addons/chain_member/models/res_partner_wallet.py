@@ -754,17 +754,6 @@ class ResPartner(models.Model):
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret", "")
         return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
-    def _chain_till_summary(self, card):
-        summary = super()._chain_till_summary(card)
-        summary.update(
-            wallet_balance=self.wallet_balance,
-            wallet_pin_required=self.chain_wallet_pin_required(),
-            count_cards=self.count_card_package_ids.filtered(
-                lambda p: p.state == "active"
-            )._till_values(),
-        )
-        return summary
-
     def _chain_check_cancellable(self, card):
         """A member's last card cannot be cancelled while stored value or count-card uses are
         left: refund or transfer them first."""
