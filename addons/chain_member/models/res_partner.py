@@ -309,6 +309,15 @@ class ResPartner(models.Model):
         """
         _logger.debug("member event %s for %s at %s: %s", event, self.ids, store, values)
 
+    @api.model
+    def _chain_member_events(self, event, events):
+        """Extension hook, batch form of :meth:`_chain_member_event` for the nightly jobs:
+        ``events`` is a list of (member, values, store), one per member. Here one call of
+        ``_chain_member_event`` per member; a notifier overrides it to handle the batch at
+        once (e.g. one ``sms.sms`` create for the whole list)."""
+        for partner, values, store in events:
+            partner._chain_member_event(event, values, store=store)
+
     # ------------------------------------------------------------------------------------------
     # At the till
     # ------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import tagged
@@ -79,6 +80,27 @@ class TestReminderJob(ReminderCase):
         self.assertEqual(
             values, {"member_name": "Wang Wei", "store": "Store A", "date": "2025-10-05"}
         )
+
+    def test_member_events_reach_a_notifier_as_one_batch_per_kind(self):
+        """A notifier overriding the batch hook gets each night's members of a kind at once
+        (what lets chain_sms queue them set-based), with the values of each member."""
+        batches = []
+
+        def record(partner_model, event, events):
+            batches.append((event, events))
+
+        self.only("birthday", "tier_expiring")
+        tier = self.env["chain.member.tier"].create({"name": "Gold (batch)", "sequence": 60})
+        self.members.write({"member_tier_id": tier.id, "member_tier_expiry": TODAY})
+        with patch.object(type(self.env["res.partner"]), "_chain_member_events", record):
+            self.run_job()
+        kinds = {event: events for event, events in batches}
+        self.assertEqual(len(batches), 2)
+        for event in ("reminder_birthday", "reminder_tier_expiring"):
+            mine = {partner: (values, store) for partner, values, store in kinds[event]}
+            self.assertEqual(set(mine) & set(self.members), set(self.members))
+            self.assertEqual(mine[self.member_b][1], self.store_b)
+            self.assertEqual(mine[self.member_b][0]["member_name"], "Li Na")
 
     def test_no_member_event_when_the_type_does_not_message(self):
         self.types["birthday"].notify_member = False
