@@ -154,6 +154,7 @@ class ResPartner(models.Model):
             else:
                 partner.birthday_month = partner.birthday.month if partner.birthday else False
 
+    @api.depends_context("uid")
     def _compute_member_reminder_count(self):
         counts = dict(
             self.env["chain.member.reminder"]._read_group(

@@ -93,3 +93,17 @@ class TestReminderAccess(ReminderCase):
             self.reminder_a.with_user(self.cashier_a).action_reopen()
         self.reminder_a.with_user(self.manager_a).action_reopen()
         self.assertEqual((self.reminder_a.state, self.reminder_a.handled_uid.id), ("new", False))
+
+    def test_member_form_counts_the_open_reminders_the_user_sees(self):
+        member_a = self.member_a.with_user(self.cashier_a)
+        self.assertEqual(member_a.member_reminder_count, 1)
+        action = member_a.action_chain_view_reminders()
+        self.assertEqual(
+            self.env["chain.member.reminder"].with_user(self.cashier_a).search(action["domain"]),
+            self.reminder_a,
+        )
+        # store B's staff do not see the reminders of store A's members
+        self.assertEqual(self.member_a.with_user(self.manager_b).member_reminder_count, 0)
+        self.reminder_a.with_user(self.cashier_a).action_mark_called()
+        member_a.invalidate_recordset(["member_reminder_count"])
+        self.assertEqual(member_a.member_reminder_count, 0)
