@@ -342,7 +342,7 @@ class ResPartner(models.Model):
                     "card_state": card.state,
                 }
             return card.partner_id._chain_till_summary(card)
-        partner, card = self._chain_find_member_and_card(token)
+        partner, card = self._chain_find_member_and_card(token, with_summary=True)
         if not partner:
             return {"error": _("No member found for %(token)s.", token=token)}
         return partner._chain_till_summary(card)
@@ -362,9 +362,11 @@ class ResPartner(models.Model):
         return self._chain_find_member_and_card(token)[0]
 
     @api.model
-    def _chain_find_member_and_card(self, token):
+    def _chain_find_member_and_card(self, token, with_summary=False):
         """(member, active card) for a member code or a mobile number, read by one statement
-        that also puts the till's fields and the card in cache (record rules apply)."""
+        that also puts the till's fields and the card in cache (record rules apply). With
+        ``with_summary``, the same statement reads the columns of ``_chain_till_columns`` for
+        the ``_chain_till_summary`` called next (the lookup's only statement)."""
         Card = self.env["chain.member.card"]
         if token.upper().startswith("M") and token[1:].isdigit():
             domain = [("member_code", "=", token.upper()), ("is_member", "=", True)]
@@ -384,11 +386,28 @@ class ResPartner(models.Model):
             "ORDER BY c.id DESC LIMIT 1)",
             SQL.identifier(self._table, "id"),
         )
-        found = self._chain_fetch_till(query, [card_term])
+        columns = (
+            self._chain_till_columns(SQL.identifier(self._table, "id")) if with_summary else {}
+        )
+        if columns:
+            self._chain_flush_till()
+        found = self._chain_fetch_till(query, [card_term, *columns.values()])
         if not found:
             return self.browse(), Card
-        partner, (card_row,) = found
+        partner, (card_row, *extra) = found
+        if columns:
+            self._chain_prefetched_till()[partner.id] = dict(zip(columns, extra, strict=True))
         return partner, partner._chain_cache_card(card_row)
+
+    def _chain_prefetched_till(self):
+        """{member id: values of _chain_till_columns} read by the lookup's statement, taken
+        by the ``_chain_till_summary`` that follows it (transaction-local)."""
+        return self.env.cr.cache.setdefault("chain_till_prefetched", {})
+
+    @api.model
+    def _chain_flush_till(self):
+        for model in ("chain.wallet.account", "chain.count.card.package", "ir.config_parameter"):
+            self.env[model].flush_model()
 
     def _chain_cache_card(self, card_row):
         """The card of ``[id, number, state, expiry date]`` read with the member (or an
@@ -423,18 +442,18 @@ class ResPartner(models.Model):
             self.env.cache.insert_missing(partner, field, [value])
         return partner, list(row[1 + len(fields_) :])
 
-    def _chain_till_columns(self):
-        """Extension hook: {summary key: SQL term} added to the summary by the one statement
-        that reads the member for the till (``_chain_till_summary``). Each term is a scalar
-        subquery on an index, about the member ``self``. Here: the stored value in the
-        company's currency, the PIN setting and the active count cards (in the shape of
-        ``chain.count.card.package._till_values``)."""
-        self.ensure_one()
+    @api.model
+    def _chain_till_columns(self, partner):
+        """Extension hook: {summary key: SQL term} added to the till summary by the statement
+        that reads the member (``_chain_till_summary``, or the lookup itself). Each term is a
+        scalar subquery on an index about the member whose id is the SQL term ``partner``.
+        Here: the stored value in the company's currency, the PIN setting and the active count
+        cards (in the shape of ``chain.count.card.package._till_values``)."""
         return {
             "wallet_balance": SQL(
                 "COALESCE((SELECT a.principal + a.bonus FROM chain_wallet_account a "
                 "WHERE a.partner_id = %s AND a.currency_id = %s), 0)",
-                self.id,
+                partner,
                 self.env.company.currency_id.id,
             ),
             "wallet_pin_required": SQL(
@@ -454,7 +473,7 @@ class ResPartner(models.Model):
                            ORDER BY k.id DESC)
                       FROM chain_count_card_package k
                      WHERE k.partner_id = %s AND k.state = 'active'), '[]'::json)""",
-                self.id,
+                partner,
             ),
         }
 
@@ -464,13 +483,15 @@ class ResPartner(models.Model):
         chain_loyalty adds the points. The POS reads these keys (chain_loyalty's member
         panel): keep them."""
         self.ensure_one()
-        for model in ("chain.wallet.account", "chain.count.card.package", "ir.config_parameter"):
-            self.env[model].flush_model()
-        columns = self._chain_till_columns()
-        found = self._chain_fetch_till(self._search([("id", "=", self.id)]), columns.values())
-        if not found:
-            self.fetch(TILL_SUMMARY_FIELDS)  # raises the access (or missing record) error
-        extra = dict(zip(columns, found[1], strict=True)) if found else {}
+        extra = self._chain_prefetched_till().pop(self.id, None)
+        if extra is None:
+            self._chain_flush_till()
+            columns = self._chain_till_columns(SQL("%s", self.id))
+            query = self._search([("id", "=", self.id)])
+            found = self._chain_fetch_till(query, columns.values())
+            if not found:
+                self.fetch(TILL_SUMMARY_FIELDS)  # raises the access (or missing record) error
+            extra = dict(zip(columns, found[1], strict=True)) if found else {}
         tier_name, tier_discount = self.env["chain.member.tier"]._chain_till_info(
             self.member_tier_id.id, self.env.lang or "en_US"
         )

@@ -62,6 +62,8 @@ class TestLookupSummary(WalletCase):
                 }
             ],
         )
+        # the mobile lookup reads the same in its single statement
+        self.assertEqual(self._lookup("13800138101"), summary)
 
     def test_tier_renamed_or_changed_shows_at_once(self):
         self.gold.write({"name": "Platinum (lookup)", "discount_percent": 9.0})
