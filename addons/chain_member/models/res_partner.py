@@ -315,7 +315,11 @@ class ResPartner(models.Model):
         """Extension hook, batch form of :meth:`_chain_member_event` for the nightly jobs:
         ``events`` is a list of (member, values, store), one per member. Here one call of
         ``_chain_member_event`` per member; a notifier overrides it to handle the batch at
-        once (e.g. one ``sms.sms`` create for the whole list)."""
+        once (e.g. one ``sms.sms`` create for the whole list). When no addon listens to
+        ``_chain_member_event`` (only this module's trace), one trace for the batch."""
+        if type(self)._chain_member_event is ResPartner._chain_member_event:
+            _logger.debug("member event %s for %s members", event, len(events))
+            return
         for partner, values, store in events:
             partner._chain_member_event(event, values, store=store)
 
