@@ -1,4 +1,5 @@
 from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 CARD_NUMBER = "8860999900000014"  # the tours scan it (static/tests/tours/chain_loyalty_tours.js)
@@ -252,3 +253,43 @@ class TestLoyaltyTours(HttpCase):
         self.assertEqual(birthday_order.amount_total, 30.0)
         self.assertEqual(birthday_order.lines.reward_id.program_id, birthday)
         self.assertEqual(self.points(self.phone_member), 30)
+
+    def test_alliance_merchant_till_identifies_and_earns(self):
+        shop = self.env["chain.store"].create(
+            {"code": "TOURM", "name": "Tour Book Shop", "kind": "alliance"}
+        )
+        merchant = new_test_user(
+            self.env,
+            login="chain_tour_merchant",
+            groups="chain_member.group_chain_partner_merchant,point_of_sale.group_pos_user",
+            name="Tour Merchant",
+        )
+        merchant.chain_store_ids = [Command.set(shop.ids)]
+        journal = self.env["account.journal"].create(
+            {"name": "Shop cash", "code": "TSHC", "type": "cash", "company_id": self.env.company.id}
+        )
+        cash = self.env["pos.payment.method"].create(
+            {"name": "Cash", "journal_id": journal.id, "company_id": self.env.company.id}
+        )
+        config = self.env["pos.config"].create(
+            {
+                "name": "Tour Merchant Till",
+                "chain_store_id": shop.id,
+                "payment_method_ids": [Command.set(cash.ids)],
+            }
+        )
+        self.card_member.chain_points_earn(1000, store=self.store)
+        self.start_tour(
+            f"/pos/ui?config_id={config.id}",
+            "ChainLoyaltyMerchantTillTour",
+            login="chain_tour_merchant",
+        )
+        order = self.env["pos.order"].search([("config_id", "=", config.id)])
+        self.assertEqual((order.partner_id, order.state), (self.card_member, "paid"))
+        self.assertEqual(order.chain_points_earned, 50)
+        move = order._chain_points_moves()
+        self.assertEqual((move.kind, move.store_id, move.points), ("earn", shop, 50))
+        self.assertEqual(self.points(self.card_member), 1050)
+        # the merchant still cannot read the member it served
+        with self.assertRaises(AccessError):
+            self.card_member.with_user(merchant).read(["name"])

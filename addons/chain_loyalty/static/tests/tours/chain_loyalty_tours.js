@@ -261,3 +261,24 @@ registry.category("web_tour.tours").add("ChainLoyaltyMemberPromotionsTour", {
             ReceiptScreen.clickNextOrder(),
         ].flat(),
 });
+
+registry.category("web_tour.tours").add("ChainLoyaltyMerchantTillTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            // an alliance merchant's till: the member's card finds the member on the server
+            ...scan_barcode(CARD_NUMBER),
+            ...panelShows("Tour Card Member", "1000"),
+            ProductScreen.customerIsSelected("Tour Card Member"),
+            ProductScreen.clickDisplayedProduct("Tour Rice"),
+            ProductScreen.totalAmountIs("50.00"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptShows(".chain-points-earned", "50"),
+            receiptShows(".chain-points-balance", "1050"),
+            ReceiptScreen.clickNextOrder(),
+        ].flat(),
+});
