@@ -491,7 +491,7 @@ class ResPartner(models.Model):
         if extra is None:
             self._chain_flush_till()
             columns = self._chain_till_columns(SQL("%s", self.id))
-            query = self._search([("id", "=", self.id)])
+            query = self.with_context(active_test=False)._search([("id", "=", self.id)])
             found = self._chain_fetch_till(query, columns.values())
             if not found:
                 self.fetch(TILL_SUMMARY_FIELDS)  # raises the access (or missing record) error

@@ -76,3 +76,12 @@ class TestLookupSummary(WalletCase):
         for token in ("138 0013 8101", self.member.member_code, self.card.number):
             with self.assertRaises(AccessError, msg=token):
                 self._lookup(token, user=self.merchant)
+
+    def test_summary_of_an_archived_member_keeps_its_balance(self):
+        """The member panel of an archived member (an old order's customer) still reads."""
+        self.topup(50.0, member=self.member_2)
+        self.member_2.active = False
+        summary = self.member_2.with_user(self.cashier_a)._chain_till_summary(
+            self.env["chain.member.card"]
+        )
+        self.assertEqual((summary["name"], summary["wallet_balance"]), ("Member Lin", 50.0))
