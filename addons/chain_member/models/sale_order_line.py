@@ -20,12 +20,13 @@ class SaleOrderLine(models.Model):
         # 0 so that a customer who is no member (any more) does not keep the previous one.
         for line in self:
             line.discount = 0.0
-        super()._compute_discount()
+        result = super()._compute_discount()
         percents = self._chain_tier_discounts()
         for line in self:
             percent = percents.get(line, 0.0)
             if percent and float_compare(percent, line.discount or 0.0, precision_digits=2) > 0:
                 line.discount = percent
+        return result
 
     def _chain_tier_discounts(self):
         """{line: tier discount percent} for the lines that get one. Read as superuser:
