@@ -770,13 +770,15 @@ class ResPartner(models.Model):
     @api.model
     def _chain_merchant_summary(self, summary):
         """A till summary for an alliance merchant: the mobile number reduced to its last four
-        digits (enough to confirm the member with them), and the till token that lets the till
-        refresh this member's panel today."""
+        digits (enough to confirm the member with them), the till token that lets the till
+        refresh this member's panel today, and no rewards (exchanging points for rewards is
+        kept to the chain's cashiers)."""
         mobile = summary.get("mobile") or ""
         return dict(
             summary,
             mobile=f"···{mobile[-4:]}" if mobile else "",
             till_token=self._chain_till_token(summary["partner_id"]),
+            can_exchange=False,
         )
 
     @api.model

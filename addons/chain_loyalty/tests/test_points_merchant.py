@@ -45,6 +45,7 @@ class TestPointsMerchantTill(LoyaltyCase):
             # no contact details for an alliance merchant; the mobile only to confirm
             self.assertFalse(row["mobile"] or row["email"] or row["street"])
             self.assertEqual(result["summary"]["mobile"], "···8101")
+            self.assertIs(result["summary"]["can_exchange"], False)  # no Rewards button
 
     def test_merchant_search_gives_the_exact_match_only(self):
         result = self.Partner.chain_pos_search("13800138101", self.config_m.id)

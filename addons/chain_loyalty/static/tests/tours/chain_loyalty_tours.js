@@ -271,6 +271,10 @@ registry.category("web_tour.tours").add("ChainLoyaltyMerchantTillTour", {
             ...scan_barcode(CARD_NUMBER),
             ...panelShows("Tour Card Member", "1000"),
             ProductScreen.customerIsSelected("Tour Card Member"),
+            {
+                content: "rewards are exchanged at the chain's tills only",
+                trigger: ".chain-member-panel:not(:has(.chain-member-rewards))",
+            },
             ProductScreen.clickDisplayedProduct("Tour Rice"),
             ProductScreen.totalAmountIs("50.00"),
             ProductScreen.clickPayButton(),
