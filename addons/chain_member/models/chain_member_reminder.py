@@ -20,9 +20,8 @@ REMINDER_STATES = [
     ("messaged", "Messaged"),
     ("lapsed", "Lapsed"),
 ]
-# Dormant and low-balance reminders look back this many days, so that a night the job did not
-# run is caught up the next night (birthdays and expiries look ahead, which catches up anyway).
-CATCH_UP_DAYS = 3
+# Nights the job did not run are caught up, at most this many days back (see _catch_up).
+MAX_CATCH_UP_DAYS = 31
 # An open reminder lapses this many days after both its due date and the day it was raised.
 LAPSE_DAYS = 7
 EVENT_BATCH = 5000
@@ -317,10 +316,58 @@ class ChainMemberReminder(models.Model):
     # expression computed for the new reminders only (from c.partner_id and the member m).
 
     @api.model
-    def _candidates_birthday(self, rtype, today):
+    def _last_run(self, rtype, today):
+        """The day the type last ran, as the catch-up sees it: the day before ``today`` when it
+        never ran (its first night costs a normal night), never more than
+        ``MAX_CATCH_UP_DAYS`` back, never after ``today``."""
+        last = rtype.last_run_date or today - timedelta(days=1)
+        return min(max(last, today - timedelta(days=MAX_CATCH_UP_DAYS)), today)
+
+    @api.model
+    def _catch_up(self, rtype, today):
+        """The catch-up window of a look-ahead type (birthday, card, tier, count card) with
+        ``N`` lead days: what *entered* its window ``[today, today + N]`` since its last run
+        ``L`` (:meth:`_last_run`). An item enters it
+
+        * by time, on the day its date becomes ``today + N``: dates in ``(L + N, today + N]``
+          (never before today: a missed night's birthday that has passed is not raised);
+        * by data, on the day its record is created or changed with a date already inside the
+          window (a one-week count card sold, a member joining two days before the birthday):
+          dates in ``[today, L + N]`` whose record changed since the start (UTC) of the day
+          before ``L`` (a day of overlap for time zones; the unique key makes it harmless).
+
+        Returns ``(ranges, changed_since)``: ``ranges`` is a list of ``(date_from, date_to,
+        by_data)``, at most one by time and one by data, each non-empty."""
         until = today + timedelta(days=rtype.lead_days)
-        solar = solar_birthday_table(today, until)
-        lunar = lunar_birthday_table(today, until)
+        last = self._last_run(rtype, today)
+        entered_from = max(last + timedelta(days=rtype.lead_days + 1), today)
+        ranges = []
+        if entered_from <= until:
+            ranges.append((entered_from, until, False))
+        if entered_from > today:
+            ranges.append((today, min(entered_from - timedelta(days=1), until), True))
+        return ranges, datetime.combine(last - timedelta(days=1), time.min)
+
+    @api.model
+    def _union_all(self, queries):
+        queries = [query for query in queries if query is not None]
+        return SQL(" UNION ALL ").join(queries) if queries else None
+
+    @api.model
+    def _candidates_birthday(self, rtype, today):
+        ranges, changed_since = self._catch_up(rtype, today)
+        return self._union_all(
+            self._birthday_query(date_from, date_to, changed_since if by_data else None)
+            for date_from, date_to, by_data in ranges
+        )
+
+    @api.model
+    def _birthday_query(self, date_from, date_to, changed_since=None):
+        """Solar and lunar birthdays celebrated from ``date_from`` to ``date_to`` (both
+        included), of members changed since ``changed_since`` when given."""
+        solar = solar_birthday_table(date_from, date_to)
+        lunar = lunar_birthday_table(date_from, date_to)
+        changed = SQL("AND p.write_date >= %s", changed_since) if changed_since else SQL()
         return SQL(
             """
             SELECT p.id AS partner_id, w.due AS due_date, '{}'::jsonb AS event_values
@@ -329,7 +376,7 @@ class ChainMemberReminder(models.Model):
               JOIN res_partner p ON EXTRACT(MONTH FROM p.birthday) = w.month
                                 AND EXTRACT(DAY FROM p.birthday) = w.day
              WHERE p.is_member AND p.active AND p.birthday IS NOT NULL
-               AND COALESCE(p.birthday_calendar, 'solar') <> 'lunar'
+               AND COALESCE(p.birthday_calendar, 'solar') <> 'lunar' %(changed)s
             UNION ALL
             SELECT p.id, w.due, '{"lunar": true}'::jsonb
               FROM unnest(%(l_month)s::int[], %(l_day)s::int[], %(l_leap)s::bool[],
@@ -337,7 +384,7 @@ class ChainMemberReminder(models.Model):
               JOIN res_partner p ON p.birthday_lunar_month = w.month
                                 AND p.birthday_lunar_day = w.day
                                 AND COALESCE(p.birthday_lunar_leap, FALSE) = w.leap
-             WHERE p.is_member AND p.active AND p.birthday_calendar = 'lunar'
+             WHERE p.is_member AND p.active AND p.birthday_calendar = 'lunar' %(changed)s
             """,
             s_month=[row[0] for row in solar],
             s_day=[row[1] for row in solar],
@@ -346,18 +393,18 @@ class ChainMemberReminder(models.Model):
             l_day=[row[1] for row in lunar],
             l_leap=[row[2] for row in lunar],
             l_due=[row[3] for row in lunar],
+            changed=changed,
         )
 
     @api.model
     def _candidates_dormant(self, rtype, today):
         """Members who became dormant (``lead_days`` after their last purchase, or after they
-        joined when they never bought) since the last run, at most a few days back. Long-dormant
-        members are not raised when the type is first switched on: that is a campaign, not a
-        reminder. (A member's dormancy date only moves forward, with a new purchase, so the days
-        before the last run need no second look.)"""
-        since = today - timedelta(days=CATCH_UP_DAYS)
-        if rtype.last_run_date:
-            since = max(since, min(today, rtype.last_run_date + timedelta(days=1)))
+        joined when they never bought) since the type's last run (:meth:`_last_run`: only today
+        on its first run, at most ``MAX_CATCH_UP_DAYS`` back). Long-dormant members are not
+        raised when the type is first switched on: that is a campaign, not a reminder. (A
+        member's dormancy date only moves forward, with a new purchase, so the days before the
+        last run need no second look.)"""
+        since = self._last_run(rtype, today) + timedelta(days=1)
         first = since - timedelta(days=rtype.lead_days)
         last = today - timedelta(days=rtype.lead_days)
         return SQL(
@@ -395,15 +442,20 @@ class ChainMemberReminder(models.Model):
 
     @api.model
     def _candidates_card_expiring(self, rtype, today):
-        return SQL(
-            """
-            SELECT c.partner_id, c.expiry_date AS due_date, '{}'::jsonb AS event_values
-              FROM chain_member_card c
-             WHERE c.state = 'active' AND c.expiry_date IS NOT NULL
-               AND c.expiry_date BETWEEN %(today)s AND %(until)s
-            """,
-            today=today,
-            until=today + timedelta(days=rtype.lead_days),
+        ranges, changed_since = self._catch_up(rtype, today)
+        return self._union_all(
+            SQL(
+                """
+                SELECT c.partner_id, c.expiry_date AS due_date, '{}'::jsonb AS event_values
+                  FROM chain_member_card c
+                 WHERE c.state = 'active' AND c.expiry_date IS NOT NULL
+                   AND c.expiry_date BETWEEN %s AND %s %s
+                """,
+                date_from,
+                date_to,
+                SQL("AND c.write_date >= %s", changed_since) if by_data else SQL(),
+            )
+            for date_from, date_to, by_data in ranges
         )
 
     @api.model
@@ -417,16 +469,21 @@ class ChainMemberReminder(models.Model):
 
     @api.model
     def _candidates_tier_expiring(self, rtype, today):
-        return SQL(
-            """
-            SELECT p.id AS partner_id, p.member_tier_expiry AS due_date,
-                   '{}'::jsonb AS event_values
-              FROM res_partner p
-             WHERE p.is_member AND p.active AND p.member_tier_expiry IS NOT NULL
-               AND p.member_tier_expiry BETWEEN %(today)s AND %(until)s
-            """,
-            today=today,
-            until=today + timedelta(days=rtype.lead_days),
+        ranges, changed_since = self._catch_up(rtype, today)
+        return self._union_all(
+            SQL(
+                """
+                SELECT p.id AS partner_id, p.member_tier_expiry AS due_date,
+                       '{}'::jsonb AS event_values
+                  FROM res_partner p
+                 WHERE p.is_member AND p.active AND p.member_tier_expiry IS NOT NULL
+                   AND p.member_tier_expiry BETWEEN %s AND %s %s
+                """,
+                date_from,
+                date_to,
+                SQL("AND p.write_date >= %s", changed_since) if by_data else SQL(),
+            )
+            for date_from, date_to, by_data in ranges
         )
 
     @api.model
@@ -438,29 +495,39 @@ class ChainMemberReminder(models.Model):
 
     @api.model
     def _candidates_count_card_expiring(self, rtype, today):
+        """A member's active count cards with uses left expiring on one day make one
+        candidate; by data, when one of them changed (sold, used) since the last run."""
         if "chain.count.card.package" not in self.env:
             return None
-        return SQL(
-            """
-            SELECT k.partner_id, k.date_expiry AS due_date,
-                   jsonb_build_object('balance', SUM(k.uses_remaining),
-                                      'count_cards', COUNT(*)) AS event_values
-              FROM chain_count_card_package k
-             WHERE k.state = 'active' AND k.uses_remaining > 0
-               AND k.date_expiry BETWEEN %(today)s AND %(until)s
-             GROUP BY k.partner_id, k.date_expiry
-            """,
-            today=today,
-            until=today + timedelta(days=rtype.lead_days),
+        ranges, changed_since = self._catch_up(rtype, today)
+        return self._union_all(
+            SQL(
+                """
+                SELECT k.partner_id, k.date_expiry AS due_date,
+                       jsonb_build_object('balance', SUM(k.uses_remaining),
+                                          'count_cards', COUNT(*)) AS event_values
+                  FROM chain_count_card_package k
+                 WHERE k.state = 'active' AND k.uses_remaining > 0
+                   AND k.date_expiry BETWEEN %s AND %s
+                 GROUP BY k.partner_id, k.date_expiry %s
+                """,
+                date_from,
+                date_to,
+                SQL("HAVING MAX(k.write_date) >= %s", changed_since) if by_data else SQL(),
+            )
+            for date_from, date_to, by_data in ranges
         )
 
     @api.model
     def _candidates_low_balance(self, rtype, today):
-        """Accounts under the threshold whose last movement was in the last few days, unless
-        the member still has an open low-balance reminder. The due date is the day of that
-        movement, so one movement raises at most one reminder."""
+        """Accounts under the threshold whose last movement was since the type's last run
+        (edge-triggered: from the start, UTC, of the day before it; at most
+        ``MAX_CATCH_UP_DAYS`` back), unless the member still has an open low-balance reminder.
+        The due date is the day of that movement, so one movement raises at most one
+        reminder."""
         if "chain.wallet.account" not in self.env:
             return None
+        since = self._last_run(rtype, today) - timedelta(days=1)
         return SQL(
             """
             SELECT a.partner_id, (a.write_date::date) AS due_date,
@@ -477,7 +544,7 @@ class ChainMemberReminder(models.Model):
             """,
             threshold=rtype.threshold,
             currency=rtype.currency_id.id,
-            since=datetime.combine(today - timedelta(days=CATCH_UP_DAYS), time.min),
+            since=datetime.combine(since, time.min),
             type_id=rtype.id,
         )
 

@@ -1,8 +1,9 @@
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from unittest.mock import patch
 
 from odoo import Command
+from odoo.tools import SQL
 
 from .common import ChainMemberCase
 
@@ -43,6 +44,21 @@ class ReminderCase(ChainMemberCase):
         if code:
             domain.append(("code", "=", code))
         return self.Reminder.search(domain)
+
+    def age(self, records, days=30):
+        """As if ``records`` had last changed ``days`` days before TODAY: the nightly job then
+        raises them only when they enter a window by time (see ``_catch_up``)."""
+        records.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET write_date = %s WHERE id IN %s",
+                SQL.identifier(records._table),
+                datetime.combine(TODAY - timedelta(days=days), time(12)),
+                tuple(records.ids),
+            )
+        )
+        records.invalidate_recordset(["write_date"])
+        return records
 
     def only(self, *codes):
         """Enable only the given reminder types."""

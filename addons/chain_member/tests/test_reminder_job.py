@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from unittest.mock import patch
 
 from odoo import Command
@@ -131,3 +131,105 @@ class TestReminderJob(ReminderCase):
         self.assertEqual(reminder.state, "new")
         self.run_job(today=date(2025, 10, 13))
         self.assertEqual(reminder.state, "lapsed")
+
+
+@tagged("post_install", "-at_install")
+class TestReminderCatchUp(ReminderCase):
+    """Look-ahead types raise what entered their window since their last run: by time (the
+    date became today + N) or by data (a record created or changed inside the window)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.gold = cls.env["chain.member.tier"].create({"name": "Gold (catch-up)", "sequence": 70})
+        cls.types["tier_expiring"].lead_days = 30
+        cls.types["birthday"].lead_days = 3
+
+    def setUp(self):
+        super().setUp()
+        self.only("tier_expiring")
+
+    def tier_members(self, *offsets):
+        """Members whose tier ends ``offset`` days after TODAY, unchanged for a month."""
+        members = self.env["res.partner"]
+        for offset in offsets:
+            members |= self.make_member(
+                f"Tier +{offset}",
+                member_tier_id=self.gold.id,
+                member_tier_expiry=TODAY + timedelta(days=offset),
+            )
+        return self.age(members)
+
+    def due_offsets(self, members):
+        return sorted((r.due_date - TODAY).days for r in self.reminders(members))
+
+    def test_first_run_raises_only_what_enters_the_window_today(self):
+        members = self.tier_members(0, 10, 29, 30, 31)
+        raised = self.run_job()
+        self.assertEqual(self.due_offsets(members), [30])
+        self.assertEqual(raised["tier_expiring"], 1)
+        self.assertEqual(self.types["tier_expiring"].last_run_date, TODAY)
+
+    def test_a_record_changed_inside_the_window_is_raised(self):
+        """A tier set today to end in 10 days entered the window today, by data."""
+        members = self.tier_members(10, 20)
+        members[0].member_tier_expiry = TODAY + timedelta(days=9)
+        self.run_job()
+        self.assertEqual(self.reminders(members).partner_id, members[0])
+        self.assertEqual(self.due_offsets(members), [9])
+
+    def test_normal_night_raises_the_new_day(self):
+        members = self.tier_members(29, 30, 31)
+        self.run_job(today=TODAY - timedelta(days=1))
+        self.assertEqual(self.due_offsets(members), [29])
+        raised = self.run_job()
+        self.assertEqual(raised["tier_expiring"], 1)
+        self.assertEqual(self.due_offsets(members), [29, 30])
+
+    def test_missed_nights_are_caught_up(self):
+        """The server was down two nights: the next run raises the three days that entered."""
+        members = self.tier_members(26, 27, 28, 29, 30, 31)
+        self.types["tier_expiring"].last_run_date = TODAY - timedelta(days=3)
+        raised = self.run_job()
+        self.assertEqual(raised["tier_expiring"], 3)
+        self.assertEqual(self.due_offsets(members), [28, 29, 30])
+
+    def test_catch_up_never_raises_a_date_already_past(self):
+        self.only("birthday")
+        members = self.age(
+            self.make_member("Passed", birthday=date(1990, 10, 1))
+            | self.make_member("Today", birthday=date(1990, 10, 3))
+            | self.make_member("In three days", birthday=date(1990, 10, 6))
+        )
+        self.types["birthday"].last_run_date = TODAY - timedelta(days=10)
+        self.run_job()
+        self.assertEqual(
+            self.reminders(members).mapped("due_date"), [date(2025, 10, 3), date(2025, 10, 6)]
+        )
+
+    def test_running_twice_raises_nothing_new(self):
+        members = self.tier_members(10, 30)
+        changed = self.make_member(
+            "Changed", member_tier_id=self.gold.id, member_tier_expiry=TODAY + timedelta(days=5)
+        )
+        self.run_job()
+        first = self.reminders(members | changed)
+        self.assertEqual(len(first), 2)
+        raised = self.run_job()
+        self.assertEqual(raised["tier_expiring"], 0)
+        self.assertEqual(self.reminders(members | changed), first)
+
+    def test_dormant_catch_up_is_bounded(self):
+        """After a long outage, dormant members are caught up 31 days back, not more."""
+        self.only("dormant")
+        self.types["dormant"].lead_days = 90
+        self.types["dormant"].last_run_date = TODAY - timedelta(days=60)
+        members = self.env["res.partner"]
+        for days_dormant in (40, 20):
+            member = self.make_member(f"Dormant {days_dormant} days")
+            member.member_last_purchase_date = datetime.combine(
+                TODAY - timedelta(days=90 + days_dormant), time(10)
+            )
+            members |= member
+        self.run_job()
+        self.assertEqual(self.reminders(members).partner_id, members[1])

@@ -29,13 +29,25 @@ class TestReminderTypes(ReminderCase):
         )
         self.assertEqual(self.reminders(dormant).summary, "No purchase since 2025-07-05")
 
-    def test_dormant_catches_up_a_missed_night_but_not_older(self):
+    def test_dormant_catches_up_missed_nights_but_not_older(self):
         self.only("dormant")
         self.types["dormant"].lead_days = 90
+        self.types["dormant"].last_run_date = date(2025, 9, 30)  # 10-01 and 10-02 missed
         two_days = self.make_member("Missed night")
         two_days.member_last_purchase_date = datetime(2025, 7, 3, 10, 0)  # dormant on 10-01
+        seen = self.make_member("Seen on the last run")
+        seen.member_last_purchase_date = datetime(2025, 7, 2, 10, 0)  # dormant on 09-30
         self.run_job()
+        self.assertEqual(self.reminders(two_days | seen).partner_id, two_days)
         self.assertEqual(self.reminders(two_days).due_date, date(2025, 10, 1))
+
+    def test_dormant_first_run_raises_only_today(self):
+        self.only("dormant")
+        self.types["dormant"].lead_days = 90
+        yesterday = self.make_member("Dormant yesterday")
+        yesterday.member_last_purchase_date = datetime(2025, 7, 4, 10, 0)  # dormant on 10-02
+        self.run_job()
+        self.assertFalse(self.reminders(yesterday))
 
     def test_dormant_looks_back_to_the_last_run_only(self):
         self.only("dormant")

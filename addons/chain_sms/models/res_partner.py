@@ -1,7 +1,6 @@
 import datetime
 import logging
 import re
-import types
 import unicodedata
 
 import pytz
@@ -26,46 +25,73 @@ class ResPartner(models.Model):
 
     def _chain_member_event(self, event, values=None, store=None):
         """Notify the members of ``event`` by SMS, per the event's switch, the member's consent
-        and the template of the member's language (see chain_member for the hook)."""
+        and the template of the member's language (see chain_member for the hook). Inside
+        :meth:`_chain_member_events` (context ``chain_sms_batched``) the batch sends them."""
         result = super()._chain_member_event(event, values=values, store=store)
-        self._chain_sms_notify(event, values or {}, store)
+        if not self.env.context.get("chain_sms_batched"):
+            self._chain_sms_notify(event, values or {}, store)
+        return result
+
+    @api.model
+    def _chain_member_events(self, event, events):
+        """Batch form of the hook (the nightly jobs): the other listeners still get each
+        event through :meth:`_chain_member_event`, but the SMS of the whole batch are queued
+        in one ``sms.sms`` create, by the same rules as one event (:meth:`_chain_sms_queue`)."""
+        batched = self.with_context(chain_sms_batched=True).env
+        result = super()._chain_member_events(
+            event, [(partner.with_env(batched), values, store) for partner, values, store in events]
+        )
+        self._chain_sms_queue(event, events)
         return result
 
     def _chain_sms_notify(self, event_code, values, store=None):
         """Queue the SMS of ``event_code`` for these members; returns the sms.sms created."""
+        return self._chain_sms_queue(event_code, [(partner, values, store) for partner in self])
+
+    @api.model
+    def _chain_sms_queue(self, event_code, events):
+        """Queue the SMS of ``event_code`` for ``events``, a list of (member, values, store),
+        in one create; returns the sms.sms created."""
         event = self.env["chain.sms.event"]._get_by_code(event_code)
         if not event:
             return self.env["sms.sms"]
         vals_list = []
-        for partner in self.sudo():
-            member_store = store or partner.home_store_id
-            if not event._is_sent_for(member_store):
-                continue
-            if not partner._chain_sms_consents(event.kind):
-                _logger.debug("No %s consent of partner %s: no SMS", event.kind, partner.id)
-                continue
-            if not partner.mobile:
-                continue
-            template = event._template_for_lang(partner.lang)
-            if not template:
-                _logger.warning("No SMS template for event %s", event_code)
-                continue
-            company = member_store.company_id if member_store else self.env.company
-            gateway = company.sudo().chain_sms_gateway_id.filtered("active")
-            vals_list.append(
-                self.env["sms.sms"]._chain_values(
-                    partner.mobile,
-                    template,
-                    partner._chain_sms_placeholder_values(values, member_store),
-                    gateway,
-                    partner=partner,
-                    store=member_store,
-                )
-            )
+        for partner, values, store in events:
+            vals = partner.sudo()._chain_sms_message_values(event, values or {}, store)
+            if vals:
+                vals_list.append(vals)
         messages = self.env["sms.sms"].sudo().create(vals_list)
         if messages:
             self.env["sms.sms"]._chain_trigger_queue()
         return messages
+
+    def _chain_sms_message_values(self, event, values, store=None):
+        """The sms.sms values of ``event`` for this member, or None when none is sent: the
+        event is switched off for the member's store (``store``, else the home store), no
+        consent of the event's kind, no mobile or no template."""
+        self.ensure_one()
+        member_store = store or self.home_store_id
+        if not event._is_sent_for(member_store):
+            return None
+        if not self._chain_sms_consents(event.kind):
+            _logger.debug("No %s consent of partner %s: no SMS", event.kind, self.id)
+            return None
+        if not self.mobile:
+            return None
+        template = event._template_for_lang(self.lang)
+        if not template:
+            _logger.warning("No SMS template for event %s", event.code)
+            return None
+        company = member_store.company_id if member_store else self.env.company
+        gateway = company.sudo().chain_sms_gateway_id.filtered("active")
+        return self.env["sms.sms"]._chain_values(
+            self.mobile,
+            template,
+            self._chain_sms_placeholder_values(values, member_store),
+            gateway,
+            partner=self,
+            store=member_store,
+        )
 
     @api.model
     def _cron_chain_sms_birthday_greetings(self, today=None):
@@ -74,9 +100,7 @@ class ResPartner(models.Model):
         is greeted once a day even if the job runs again; returns the members greeted."""
         today = today or self._chain_sms_today()
         self.env.flush_all()
-        candidates = self.env["chain.member.reminder"]._candidates_birthday(
-            types.SimpleNamespace(lead_days=0), today
-        )
+        candidates = self.env["chain.member.reminder"]._birthday_query(today, today)
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p SET chain_sms_birthday_greeted_on = %(today)s
