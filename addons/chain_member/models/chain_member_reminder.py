@@ -101,38 +101,65 @@ class ChainMemberReminder(models.Model):
 
     def init(self):
         """Indexes the nightly job reads through, on the tables it reads (members, cards).
-        Each covers the member id (INCLUDE), so that the candidates of a night are found by
+        Each covers the member id and the row's ``write_date`` (INCLUDE), so that the
+        candidates of a night, by time and by data (see :meth:`_catch_up`), are found by
         index-only scans and only the new ones are read from the tables."""
-        cr = self.env.cr
-        cr.execute(
+        self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS chain_member_reminder_open_partner "
             "ON chain_member_reminder (partner_id, type_id) WHERE state = 'new'"
         )
-        # solar birthdays by (month, day): an expression index
-        cr.execute(
-            "CREATE INDEX IF NOT EXISTS res_partner_chain_solar_birthday ON res_partner "
-            "((EXTRACT(MONTH FROM birthday)), (EXTRACT(DAY FROM birthday))) INCLUDE (id) "
-            "WHERE is_member AND active AND birthday IS NOT NULL "
-            "AND COALESCE(birthday_calendar, 'solar') <> 'lunar'"
+        # solar birthdays by (month, day): an expression index (``birthday`` included, or
+        # PostgreSQL will not scan it index-only)
+        self._ensure_index(
+            "res_partner_chain_solar_birthday",
+            "res_partner ((EXTRACT(MONTH FROM birthday)), (EXTRACT(DAY FROM birthday)))",
+            ["id", "birthday", "write_date"],
+            "is_member AND active AND birthday IS NOT NULL "
+            "AND COALESCE(birthday_calendar, 'solar') <> 'lunar'",
         )
-        cr.execute(
-            "CREATE INDEX IF NOT EXISTS res_partner_chain_lunar_birthday ON res_partner "
-            "(birthday_lunar_month, birthday_lunar_day, birthday_lunar_leap) INCLUDE (id) "
-            "WHERE is_member AND active AND birthday_calendar = 'lunar'"
+        self._ensure_index(
+            "res_partner_chain_lunar_birthday",
+            "res_partner (birthday_lunar_month, birthday_lunar_day, birthday_lunar_leap)",
+            ["id", "write_date"],
+            "is_member AND active AND birthday_calendar = 'lunar'",
         )
-        cr.execute(
-            "CREATE INDEX IF NOT EXISTS res_partner_chain_tier_expiry ON res_partner "
-            "(member_tier_expiry) INCLUDE (id) "
-            "WHERE is_member AND active AND member_tier_expiry IS NOT NULL"
+        self._ensure_index(
+            "res_partner_chain_tier_expiry",
+            "res_partner (member_tier_expiry)",
+            ["id", "write_date"],
+            "is_member AND active AND member_tier_expiry IS NOT NULL",
         )
-        cr.execute(
-            "CREATE INDEX IF NOT EXISTS res_partner_chain_never_purchased ON res_partner "
-            "(member_since) INCLUDE (id) "
-            "WHERE is_member AND active AND member_last_purchase_date IS NULL"
+        self._ensure_index(
+            "res_partner_chain_never_purchased",
+            "res_partner (member_since)",
+            ["id"],
+            "is_member AND active AND member_last_purchase_date IS NULL",
         )
+        self._ensure_index(
+            "chain_member_card_active_expiry",
+            "chain_member_card (expiry_date)",
+            ["partner_id", "write_date"],
+            "state = 'active' AND expiry_date IS NOT NULL",
+        )
+
+    def _ensure_index(self, name, on, include, where):
+        """Create the partial covering index ``name`` (``on`` a table's columns, ``include``
+        columns, ``where``); an index of that name covering other columns (an older version
+        of the module) is dropped and created again."""
+        cr = self.env.cr
+        cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+        row = cr.fetchone()
+        if row and f"INCLUDE ({', '.join(include)})" not in row[0]:
+            _logger.info("Index %s covers other columns: created again", name)
+            cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
         cr.execute(
-            "CREATE INDEX IF NOT EXISTS chain_member_card_active_expiry ON chain_member_card "
-            "(expiry_date) INCLUDE (partner_id) WHERE state = 'active' AND expiry_date IS NOT NULL"
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s INCLUDE (%s) WHERE %s",
+                SQL.identifier(name),
+                SQL(on),
+                SQL(", ").join(SQL.identifier(column) for column in include),
+                SQL(where),
+            )
         )
 
     @api.depends("code", "event_values")

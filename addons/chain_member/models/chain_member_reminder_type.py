@@ -66,7 +66,13 @@ class ChainMemberReminderType(models.Model):
         "reminders of their store.",
     )
     event_code = fields.Char(compute="_compute_event_code")
-    last_run_date = fields.Date(readonly=True, copy=False)
+    last_run_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="The day the nightly job last ran this type. The next run raises what entered "
+        "the window since then (missed nights included, at most 31 days back); a type that "
+        "never ran raises what enters the window on its first day only.",
+    )
     last_raised_count = fields.Integer(string="Raised at Last Run", readonly=True, copy=False)
     open_count = fields.Integer(string="Open Reminders", compute="_compute_open_count")
 
