@@ -549,7 +549,8 @@ class ChainMemberReminder(models.Model):
     def _candidates_low_balance(self, rtype, today):
         """Accounts under the threshold whose last movement was since the type's last run
         (edge-triggered: from the start, UTC, of the day before it; at most
-        ``MAX_CATCH_UP_DAYS`` back), unless the member still has an open low-balance reminder.
+        ``MAX_CATCH_UP_DAYS`` back) and not after ``today`` (a run for a past day sees that
+        day's movements only), unless the member still has an open low-balance reminder.
         The due date is the day of that movement, so one movement raises at most one
         reminder."""
         if "chain.wallet.account" not in self.env:
@@ -563,7 +564,7 @@ class ChainMemberReminder(models.Model):
               FROM chain_wallet_account a
              WHERE a.currency_id = %(currency)s
                AND a.principal + a.bonus < %(threshold)s
-               AND a.write_date >= %(since)s
+               AND a.write_date >= %(since)s AND a.write_date < %(until)s
                AND NOT EXISTS (
                    SELECT 1 FROM chain_member_reminder r
                     WHERE r.type_id = %(type_id)s AND r.partner_id = a.partner_id
@@ -572,6 +573,7 @@ class ChainMemberReminder(models.Model):
             threshold=rtype.threshold,
             currency=rtype.currency_id.id,
             since=datetime.combine(since, time.min),
+            until=datetime.combine(today + timedelta(days=1), time.min),
             type_id=rtype.id,
         )
 

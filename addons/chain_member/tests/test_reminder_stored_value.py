@@ -43,6 +43,18 @@ class TestReminderStoredValue(WalletCase, ReminderCase):
         self.run_job(today=today)
         self.assertEqual(len(self.reminders(self.member)), 2)
 
+    def test_low_balance_catches_up_movements_since_the_last_run(self):
+        """A run for yesterday does not see today's movement; today's run does, and a run
+        after a missed night still does."""
+        self.only("low_balance")
+        self.topup(30)
+        today = fields.Date.today()
+        self.run_job(today=today - timedelta(days=1))
+        self.assertFalse(self.reminders(self.member))
+        self.types["low_balance"].last_run_date = today - timedelta(days=2)
+        self.run_job(today=today + timedelta(days=1))
+        self.assertEqual(self.reminders(self.member).due_date, today)
+
     def test_count_card_expiring_within_the_lead_days(self):
         self.only("count_card_expiring")
         package = self.member.with_user(self.cashier_a).chain_count_card_sell(
