@@ -279,7 +279,7 @@ def age_rows(cr):
         SQL(
             """
             UPDATE chain_wallet_account a
-               SET write_date = now() - mod(a.id * 7919, 1440) * INTERVAL '1 hour'
+               SET write_date = now() - mod(a.id::bigint * 7919, 1440) * INTERVAL '1 hour'
               FROM res_partner p
              WHERE p.id = a.partner_id AND p.member_code LIKE %s
             """,
