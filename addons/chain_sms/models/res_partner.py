@@ -56,8 +56,11 @@ class ResPartner(models.Model):
         if not event:
             return self.env["sms.sms"]
         vals_list = []
+        templates = {}  # per language, for the batch
         for partner, values, store in events:
-            vals = partner.sudo()._chain_sms_message_values(event, values or {}, store)
+            vals = partner.sudo()._chain_sms_message_values(
+                event, values or {}, store, templates=templates
+            )
             if vals:
                 vals_list.append(vals)
         messages = self.env["sms.sms"].sudo().create(vals_list)
@@ -65,10 +68,11 @@ class ResPartner(models.Model):
             self.env["sms.sms"]._chain_trigger_queue()
         return messages
 
-    def _chain_sms_message_values(self, event, values, store=None):
+    def _chain_sms_message_values(self, event, values, store=None, templates=None):
         """The sms.sms values of ``event`` for this member, or None when none is sent: the
         event is switched off for the member's store (``store``, else the home store), no
-        consent of the event's kind, no mobile or no template."""
+        consent of the event's kind, no mobile or no template. ``templates`` caches the
+        event's template per language across a batch."""
         self.ensure_one()
         member_store = store or self.home_store_id
         if not event._is_sent_for(member_store):
@@ -78,7 +82,10 @@ class ResPartner(models.Model):
             return None
         if not self.mobile:
             return None
-        template = event._template_for_lang(self.lang)
+        templates = {} if templates is None else templates
+        if self.lang not in templates:
+            templates[self.lang] = event._template_for_lang(self.lang)
+        template = templates[self.lang]
         if not template:
             _logger.warning("No SMS template for event %s", event.code)
             return None
