@@ -75,32 +75,6 @@ class PosOrder(models.Model):
         self._chain_points_process()
         return super().action_pos_order_paid()
 
-    def _prepare_aml_values_list_per_nature(self):
-        """Invoicing an order after its session closed reverses the order's part of the closing
-        entry. The points part is not reversed (the points were spent: the expense stays): it
-        credits the customer's receivable instead, which settles that share of the invoice
-        (reconciled in ``_create_misc_reversal_move``)."""
-        values = super()._prepare_aml_values_list_per_nature()
-        accounts = self._chain_points_payment_accounts()
-        if not accounts:
-            return values
-        partner = self.partner_id.commercial_partner_id
-        receivable = partner.with_company(self.company_id).property_account_receivable_id
-        for vals in values["payment_terms"]:
-            if vals["account_id"] in accounts.ids and not vals.get("partner_id"):
-                vals.update(
-                    account_id=receivable.id,
-                    partner_id=partner.id,
-                    name=_("%(order)s paid with points", order=self.name),
-                )
-        return values
-
-    def _create_misc_reversal_move(self, payment_moves):
-        result = super()._create_misc_reversal_move(payment_moves)
-        if self._chain_points_payment_accounts():
-            self._chain_points_reconcile_invoice()
-        return result
-
     def action_chain_points_moves(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -115,32 +89,14 @@ class PosOrder(models.Model):
         orders after each sync)."""
         return self.env["chain.points.move"].sudo().search([("pos_order_id", "in", self.ids)])
 
-    def _chain_points_payment_accounts(self):
-        """The accounts the session closing booked this order's points payments on."""
-        methods = self.payment_ids.payment_method_id.filtered("chain_points")
-        return methods.mapped(
-            lambda method: method.receivable_account_id
-            or self.company_id.account_default_pos_receivable_account_id
+    def _chain_invoice_settling_methods(self):
+        """Points settle their share of the invoice too: the redemption expense is booked once
+        (payment move at the till, closing entry otherwise), the reversal of the closing entry
+        of an order invoiced later credits the customer's receivable (see chain_member)."""
+        return (
+            super()._chain_invoice_settling_methods()
+            | self.payment_ids.payment_method_id.filtered("chain_points")
         )
-
-    def _chain_points_reconcile_invoice(self):
-        """Reconcile the invoice's open receivable with the points part of the closing entry's
-        reversal (see ``_prepare_aml_values_list_per_nature``)."""
-        self.ensure_one()
-        partner = self.partner_id.commercial_partner_id
-        receivable = partner.with_company(self.company_id).property_account_receivable_id
-        if not receivable.reconcile:
-            return
-        reversals = (
-            self.env["account.move"].sudo().search([("reversed_pos_order_id", "=", self.id)])
-        )
-        lines = (self.account_move.sudo() | reversals).line_ids.filtered(
-            lambda line: line.account_id == receivable
-            and line.partner_id.commercial_partner_id == partner
-            and not line.reconciled
-        )
-        if lines.filtered(lambda line: line.move_id in reversals):
-            lines.with_company(self.company_id).reconcile()
 
     def _chain_check_member_rewards(self):
         """Re-check on the server the member promotions the browser applied: the customer must

@@ -117,7 +117,93 @@ class PosOrder(models.Model):
             values["account_id"] = line_values["account_id"].id
         return values
 
+    def _prepare_aml_values_list_per_nature(self):
+        """Invoicing an order after its session closed reverses the order's part of the closing
+        entry. The share paid with a settling method (``_chain_invoice_settling_methods``) is not
+        reversed on the method's account (stored value was spent, points were redeemed: the
+        closing entry booked that once and for all): it credits the customer's receivable
+        instead, which settles that share of the invoice (see ``_create_misc_reversal_move``).
+        The amounts are positive here; stock Odoo negates them all for the reversal."""
+        values = super()._prepare_aml_values_list_per_nature()
+        for method in self._chain_invoice_settling_methods():
+            self._chain_invoice_settle_terms(values["payment_terms"], method)
+        return values
+
+    def _create_misc_reversal_move(self, payment_moves):
+        result = super()._create_misc_reversal_move(payment_moves)
+        if self._chain_invoice_settling_methods():
+            self._chain_invoice_reconcile_reversal()
+        return result
+
     # ------------------------------------------------------------------------------------------
+    def _chain_invoice_settling_methods(self):
+        """The payment methods of this order whose share an invoice must settle by itself:
+        methods without a journal that take the customer's value (stock Odoo would leave
+        their share open on the invoice). Their payment moves (session open) credit the
+        customer's receivable; after the session closed, the reversal of the closing entry
+        does. chain_member: the stored-value method; other addons extend this."""
+        return self.payment_ids.payment_method_id.filtered("chain_wallet")
+
+    def _chain_invoice_settle_terms(self, terms, method):
+        """Move ``method``'s share of the reversal's payment terms (``terms``: values of
+        ``_prepare_aml_values_list_per_nature``) from the method's account to a line on the
+        customer's receivable."""
+        payments = self.payment_ids.filtered(lambda p: p.payment_method_id == method)
+        amount = sum(payments.mapped("amount"))
+        if self.currency_id.is_zero(amount):
+            return
+        balance = self.session_id._amount_converter(amount, self.date_order, False)
+        account = (
+            method.receivable_account_id
+            or self.company_id.account_default_pos_receivable_account_id
+        )
+        found = [
+            vals
+            for vals in terms
+            if vals["account_id"] == account.id and not vals.get("partner_id")
+        ]
+        if found:
+            # stock Odoo merges the payments booked on one account: take this method's part
+            merged = found[0]
+            merged["amount_currency"] -= amount
+            merged["balance"] -= balance
+            company_currency = self.company_id.currency_id
+            if self.currency_id.is_zero(merged["amount_currency"]) and company_currency.is_zero(
+                merged["balance"]
+            ):
+                terms.remove(merged)
+        partner = self.partner_id.commercial_partner_id
+        receivable = partner.with_company(self.company_id).property_account_receivable_id
+        terms.append(
+            {
+                "partner_id": partner.id,
+                "name": _("%(order)s paid with %(method)s", order=self.name, method=method.name),
+                "account_id": receivable.id,
+                "currency_id": self.currency_id.id,
+                "amount_currency": amount,
+                "balance": balance,
+            }
+        )
+
+    def _chain_invoice_reconcile_reversal(self):
+        """Reconcile the invoice's open receivable with the settled shares of the closing
+        entry's reversal (see ``_prepare_aml_values_list_per_nature``)."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id
+        receivable = partner.with_company(self.company_id).property_account_receivable_id
+        if not receivable.reconcile:
+            return
+        reversals = (
+            self.env["account.move"].sudo().search([("reversed_pos_order_id", "=", self.id)])
+        )
+        lines = (self.account_move.sudo() | reversals).line_ids.filtered(
+            lambda line: line.account_id == receivable
+            and line.partner_id.commercial_partner_id == partner
+            and not line.reconciled
+        )
+        if lines.filtered(lambda line: line.move_id in reversals):
+            lines.with_company(self.company_id).reconcile()
+
     def _chain_wallet_process(self):
         for order in self:
             if order._chain_wallet_relevant() and not order._chain_wallet_done():

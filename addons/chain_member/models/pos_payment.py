@@ -7,9 +7,16 @@ class PosPayment(models.Model):
     def _create_payment_moves(self, is_reverse=False):
         """An invoiced order paid from the balance: the payment clears the invoice's receivable
         against the member-deposit liability (stock Odoo posts nothing for a method without a
-        journal and would leave the invoice open)."""
+        journal and would leave the invoice open).
+
+        When the order is invoiced after its session was closed (``is_reverse``), the closing
+        entry already debited the liability: the reversal of the closing entry settles the
+        invoice instead (``pos.order._prepare_aml_values_list_per_nature``), so the liability
+        moves once."""
         wallet = self.filtered(lambda payment: payment.payment_method_id.chain_wallet)
         result = super(PosPayment, self - wallet)._create_payment_moves(is_reverse)
+        if is_reverse:
+            return result
         for payment in wallet:
             order = payment.pos_order_id
             currency = order.currency_id

@@ -28,3 +28,4 @@ from . import test_count_card_expiry
 from . import test_wallet_card_sync
 from . import test_tier_sale
 from . import test_lookup_summary
+from . import test_wallet_invoice
