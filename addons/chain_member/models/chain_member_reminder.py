@@ -646,18 +646,14 @@ class ChainMemberReminder(models.Model):
         """Send the member events of ``rows`` (id, partner id, store id, code, values) through
         the batch hook ``res.partner._chain_member_events``, one call per kind: a notifier
         (chain_sms) can then act set-based (one create for the batch) rather than per row."""
-        partner_ids = tuple({row[1] for row in rows})
-        store_ids = tuple({row[2] for row in rows if row[2]})
-        Partner = self.env["res.partner"]
+        # one record per id, sharing the batch's prefetch
+        partners = {p.id: p for p in self.env["res.partner"].browse({row[1] for row in rows})}
         Store = self.env["chain.store"]
+        stores = {store.id: store for store in Store.browse({row[2] for row in rows if row[2]})}
         by_code = {}
         for _id, partner_id, store_id, code, values in rows:
             by_code.setdefault(code, []).append(
-                (
-                    Partner.browse(partner_id).with_prefetch(partner_ids),
-                    dict(values or {}),
-                    Store.browse(store_id or ()).with_prefetch(store_ids),
-                )
+                (partners[partner_id], dict(values or {}), stores.get(store_id, Store))
             )
         for code, events in by_code.items():
             self.env["res.partner"]._chain_member_events(f"reminder_{code}", events)
