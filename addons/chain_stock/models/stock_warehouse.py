@@ -11,7 +11,7 @@ class StockWarehouse(models.Model):
         index="btree_not_null",
         help="The store whose stock this warehouse keeps.",
     )
-    chain_store_ids = fields.One2many("chain.store", "warehouse_id")
+    chain_store_ids = fields.One2many("chain.store", "warehouse_id", string="Chain Stores")
 
     @api.depends("chain_store_ids")
     def _compute_chain_store_id(self):
