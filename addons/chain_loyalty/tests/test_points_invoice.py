@@ -1,10 +1,12 @@
 from odoo.tests import tagged
 
+from odoo.addons.chain_member.tests.common_invoice import InvoiceAssertions
+
 from .common import LoyaltyCase
 
 
 @tagged("post_install", "-at_install")
-class TestPointsInvoice(LoyaltyCase):
+class TestPointsInvoice(InvoiceAssertions, LoyaltyCase):
     """An invoiced member order paid partly with points: the points settle their share of the
     invoice against the points redemption expense, whether the order is invoiced at the till
     (session open) or later from the backend (session closed)."""
@@ -26,29 +28,6 @@ class TestPointsInvoice(LoyaltyCase):
             to_invoice=to_invoice,
         )
         return self.sync(vals)
-
-    def customer_open_balance(self):
-        """What the member still owes on the receivable, all entries included."""
-        self.env.flush_all()
-        partner = self.member.commercial_partner_id
-        lines = self.env["account.move.line"].search(
-            [
-                ("partner_id", "=", partner.id),
-                ("account_id", "=", partner.property_account_receivable_id.id),
-                ("parent_state", "=", "posted"),
-            ]
-        )
-        return self.currency.round(sum(lines.mapped("amount_residual")))
-
-    def assertBalanced(self, moves):
-        for move in moves:
-            self.assertEqual(move.state, "posted", move.name)
-            self.assertFalse(
-                self.currency.compare_amounts(
-                    sum(move.line_ids.mapped("debit")), sum(move.line_ids.mapped("credit"))
-                ),
-                move.name,
-            )
 
     def test_invoiced_at_the_till_points_settle_their_share(self):
         expense_before = self.account_balance(self.expense)

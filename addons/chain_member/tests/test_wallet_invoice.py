@@ -1,10 +1,11 @@
 from odoo.tests import tagged
 
+from .common_invoice import InvoiceAssertions
 from .common_wallet import WalletPosCase
 
 
 @tagged("post_install", "-at_install")
-class TestWalletInvoice(WalletPosCase):
+class TestWalletInvoice(InvoiceAssertions, WalletPosCase):
     """An invoiced member order paid partly from the stored value: the stored value settles its
     share of the invoice against the member-deposit liability, whether the order is invoiced at
     the till (session open) or later from the backend (session closed). Either way the liability
@@ -25,36 +26,12 @@ class TestWalletInvoice(WalletPosCase):
             )
         )
 
-    def customer_open_balance(self):
-        """What the member still owes on the receivable, all entries included."""
-        self.env.flush_all()
-        partner = self.member.commercial_partner_id
-        lines = self.env["account.move.line"].search(
-            [
-                ("partner_id", "=", partner.id),
-                ("account_id", "=", partner.property_account_receivable_id.id),
-                ("parent_state", "=", "posted"),
-            ]
-        )
-        return self.currency.round(sum(lines.mapped("amount_residual")))
-
     def liability_gap(self):
         """The liability report's difference between the ledger and the account."""
         rows = self.env["chain.wallet.xlsx"]._liability_rows(
             self.company.ids, self.env.cr.now().date()
         )
         return self.currency.round(rows[0][7])
-
-    def assertBalanced(self, moves):
-        self.assertTrue(moves)
-        for move in moves:
-            self.assertEqual(move.state, "posted", move.name)
-            self.assertFalse(
-                self.currency.compare_amounts(
-                    sum(move.line_ids.mapped("debit")), sum(move.line_ids.mapped("credit"))
-                ),
-                move.name,
-            )
 
     def test_invoiced_at_the_till_the_balance_settles_its_share(self):
         liability_before = self.account_balance(self.liability)
