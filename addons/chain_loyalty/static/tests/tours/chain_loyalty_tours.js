@@ -32,6 +32,15 @@ function receiptShows(selector, text) {
     };
 }
 
+function payInCash() {
+    return [
+        ProductScreen.clickPayButton(),
+        PaymentScreen.clickPaymentMethod("Cash"),
+        PaymentScreen.clickValidate(),
+        ReceiptScreen.isShown(),
+    ];
+}
+
 registry.category("web_tour.tours").add("ChainLoyaltyFindAndEarnTour", {
     steps: () =>
         [
@@ -42,10 +51,7 @@ registry.category("web_tour.tours").add("ChainLoyaltyFindAndEarnTour", {
             ...panelShows("Tour Card Member", "1000"),
             ProductScreen.customerIsSelected("Tour Card Member"),
             ProductScreen.clickDisplayedProduct("Tour Rice"),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Cash"),
-            PaymentScreen.clickValidate(),
-            ReceiptScreen.isShown(),
+            ...payInCash(),
             receiptShows(".chain-points-earned", "50"),
             receiptShows(".chain-points-balance", "1050"),
             ReceiptScreen.clickNextOrder(),
@@ -64,10 +70,7 @@ registry.category("web_tour.tours").add("ChainLoyaltyFindAndEarnTour", {
             },
             ProductScreen.customerIsSelected("Zzz Tour Phone Member"),
             ...panelShows("Zzz Tour Phone Member", "0"),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Cash"),
-            PaymentScreen.clickValidate(),
-            ReceiptScreen.isShown(),
+            ...payInCash(),
             receiptShows(".chain-points-earned", "50"),
             ReceiptScreen.clickNextOrder(),
         ].flat(),
@@ -154,10 +157,7 @@ registry.category("web_tour.tours").add("ChainLoyaltyQuickRegisterTour", {
             // the registration bonus is on the panel at once
             ...panelShows("Tour New Member", "100"),
             ProductScreen.totalAmountIs("50.00"),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Cash"),
-            PaymentScreen.clickValidate(),
-            ReceiptScreen.isShown(),
+            ...payInCash(),
             receiptShows("", "Tour New Member"),
             receiptShows(".chain-points-earned", "50"),
             receiptShows(".chain-points-balance", "150"),
@@ -195,10 +195,7 @@ registry.category("web_tour.tours").add("ChainLoyaltyRewardsTour", {
             // the gift is a zero-priced line: the order still costs the rice only
             ProductScreen.orderLineHas("Tour Mug", "1.00", "0.00"),
             ProductScreen.totalAmountIs("50.00"),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Cash"),
-            PaymentScreen.clickValidate(),
-            ReceiptScreen.isShown(),
+            ...payInCash(),
             receiptShows(".chain-points-spent", "300"),
             receiptShows(".chain-points-earned", "50"),
             receiptShows(".chain-points-balance", "750"),
@@ -224,10 +221,7 @@ registry.category("web_tour.tours").add("ChainLoyaltyMemberPromotionsTour", {
             },
             PosLoyalty.hasRewardLine("10% on your order", "-10.00"),
             ProductScreen.totalAmountIs("90.00"),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Cash"),
-            PaymentScreen.clickValidate(),
-            ReceiptScreen.isShown(),
+            ...payInCash(),
             receiptShows("", "Tour Gold"),
             receiptShows(".chain-points-earned", "90"),
             receiptShows(".chain-points-balance", "90"),
@@ -253,10 +247,7 @@ registry.category("web_tour.tours").add("ChainLoyaltyMemberPromotionsTour", {
             },
             PosLoyalty.hasRewardLine("Birthday 20 off", "-20.00"),
             ProductScreen.totalAmountIs("30.00"),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Cash"),
-            PaymentScreen.clickValidate(),
-            ReceiptScreen.isShown(),
+            ...payInCash(),
             receiptShows(".chain-points-earned", "30"),
             ReceiptScreen.clickNextOrder(),
         ].flat(),
@@ -277,10 +268,7 @@ registry.category("web_tour.tours").add("ChainLoyaltyMerchantTillTour", {
             },
             ProductScreen.clickDisplayedProduct("Tour Rice"),
             ProductScreen.totalAmountIs("50.00"),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Cash"),
-            PaymentScreen.clickValidate(),
-            ReceiptScreen.isShown(),
+            ...payInCash(),
             receiptShows(".chain-points-earned", "50"),
             receiptShows(".chain-points-balance", "1050"),
             ReceiptScreen.clickNextOrder(),
