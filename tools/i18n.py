@@ -9,7 +9,10 @@ files (translations written by hand for new strings); and
     python tools/i18n.py missing ADDON TEMPLATE.pot
 
 lists the msgids still untranslated. Export a template with
-`./run odoo -d DB --i18n-export /tmp/ADDON.pot --modules ADDON --stop-after-init`.
+`./run odoo -d DB --i18n-export /tmp/ADDON.pot --modules ADDON --stop-after-init` from a
+database installed WITH demo data (the demo records' names are translated too, and a template
+exported without them would drop their translations); `./run test` leaves such templates in
+`.local/pot/`.
 """
 
 import sys
