@@ -177,6 +177,11 @@ class ChainPointsProgram(models.Model):
                 )
         return result
 
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
     def _log_values(self, names):
         self.ensure_one()
         return {name: self._fields[name].convert_to_export(self[name], self) for name in names}
@@ -193,6 +198,24 @@ class ChainPointsProgram(models.Model):
     @tools.ormcache()
     def _get_program_id(self):
         return self.sudo().search([], limit=1).ids
+
+    @api.model
+    @tools.ormcache()
+    def _till_info(self):
+        """What the till's member panel shows of the program in force, cached in the registry
+        (cleared when a program is created, changed or deleted): the till's lookup then reads
+        nothing of it. (point value, currency rounding, minimum and maximum points per order,
+        maximum percent of an order)."""
+        program = self._get_program()
+        if not program:
+            return (0.0, 0.01, 0, 0, 0.0)
+        return (
+            program.point_value,
+            program.currency_id.rounding,
+            program.redeem_min_points,
+            program.redeem_max_points,
+            program.redeem_max_percent,
+        )
 
     # ------------------------------------------------------------------------------------------
     # Earning

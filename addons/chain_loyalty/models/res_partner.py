@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import consteq
+from odoo.tools import SQL, consteq, float_round
 from odoo.tools.misc import hmac
 
 _logger = logging.getLogger(__name__)
@@ -463,17 +463,34 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------------------------
     # At the till
     # ------------------------------------------------------------------------------------------
+    @api.model
+    def _chain_till_columns(self, partner):
+        """The points balance comes with the member in the lookup's statement (the account's
+        cached balance, which moves only with its ledger)."""
+        columns = super()._chain_till_columns(partner)
+        columns["points_balance"] = SQL(
+            "COALESCE((SELECT a.balance FROM chain_points_account a WHERE a.partner_id = %s), 0)",
+            partner,
+        )
+        return columns
+
+    @api.model
+    def _chain_flush_till(self):
+        super()._chain_flush_till()
+        self.env["chain.points.account"].flush_model()
+
     def _chain_till_summary(self, card):
         summary = super()._chain_till_summary(card)
-        program = self.env["chain.points.program"]._get_program()
-        balance = self.sudo().points_balance
+        point_value, rounding, redeem_min, redeem_max, redeem_percent = self.env[
+            "chain.points.program"
+        ]._till_info()
+        balance = summary["points_balance"]
         summary.update(
-            points_balance=balance,
-            points_value=program._value_of(balance) if program else 0.0,
-            point_value=program.point_value if program else 0.0,
-            redeem_min_points=program.redeem_min_points if program else 0,
-            redeem_max_points=program.redeem_max_points if program else 0,
-            redeem_max_percent=program.redeem_max_percent if program else 0.0,
+            points_value=float_round(balance * point_value, precision_rounding=rounding),
+            point_value=point_value,
+            redeem_min_points=redeem_min,
+            redeem_max_points=redeem_max,
+            redeem_max_percent=redeem_percent,
             birthday_month=self._chain_points_is_birthday(fields.Date.context_today(self), "month"),
             alerts=self._chain_till_alerts(card, summary),
         )

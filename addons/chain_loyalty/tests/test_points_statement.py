@@ -50,6 +50,19 @@ class TestPointsStatement(LoyaltyCase):
         self.assertEqual((summary["points_balance"], summary["points_value"]), (250, 2.5))
         self.assertIn("alerts", summary)
 
+    def test_till_summary_follows_the_program_and_the_ledger_at_once(self):
+        """The till's figures are read with the member (balance) or cached (the program's
+        rules): a change of either shows at the next lookup, in the same transaction."""
+        lookup = self.env["res.partner"].with_user(self.cashier_a).chain_lookup_member
+        self.earn(250)
+        self.assertEqual(lookup(self.member.mobile)["points_balance"], 250)
+        self.program.write({"point_value": 0.05, "redeem_min_points": 100})
+        self.earn(50)
+        summary = lookup(self.member.member_code)
+        self.assertEqual(summary["points_balance"], 300)
+        self.assertEqual(summary["points_value"], 15.0)
+        self.assertEqual(summary["redeem_min_points"], 100)
+
     def test_till_search_puts_the_exact_match_first(self):
         other = self.env["res.partner"].create(
             {"name": "Mei Prefix", "is_member": True, "mobile": "13800138999"}
