@@ -24,6 +24,7 @@
         "views/chain_sms_inbound_views.xml",
         "views/chain_sms_verification_views.xml",
         "views/sms_sms_views.xml",
+        "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/chain_sms_portal_templates.xml",
         "wizard/chain_sms_campaign_test_views.xml",

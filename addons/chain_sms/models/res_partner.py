@@ -23,6 +23,29 @@ class ResPartner(models.Model):
         help="The day the member's last birthday greeting was queued.",
     )
 
+    chain_sms_count = fields.Integer(
+        string="SMS",
+        compute="_compute_chain_sms_count",
+        groups="chain_member.group_chain_hq_manager",
+    )
+
+    def _compute_chain_sms_count(self):
+        counts = dict(
+            self.env["sms.sms"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.chain_sms_count = counts.get(partner, 0)
+
+    def action_chain_sms_messages(self):
+        """The member's text messages (the Member 360 form's smart button, HQ managers)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("chain_sms.chain_sms_message_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
     def _chain_member_event(self, event, values=None, store=None):
         """Notify the members of ``event`` by SMS, per the event's switch, the member's consent
         and the template of the member's language (see chain_member for the hook). Inside

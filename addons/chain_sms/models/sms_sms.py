@@ -69,6 +69,8 @@ class SmsSms(models.Model):
             ("chain_attempts", "Outcome Unknown After All Attempts"),
         ]
     )
+    # the member's messages (smart button, privacy export) are found by member
+    partner_id = fields.Many2one(index="btree_not_null")
     chain_gateway_id = fields.Many2one(
         "chain.sms.gateway",
         string="Gateway",

@@ -46,3 +46,14 @@ class TestAccessRights(ChainSmsCase):
         self.env.ref("chain_sms.event_birthday").with_user(self.hq_manager).enabled = False
         sms = self.event(self.mei, "topup", amount=2.0, balance=3.0)
         self.assertEqual(sms.with_user(self.hq_manager).body, "梅 Mei：充值2.00元，余额3.00元。")
+
+    def test_member_360_lists_the_members_messages_for_hq_only(self):
+        sms = self.event(self.mei, "topup", amount=1.0)
+        member = self.mei.with_user(self.hq_manager)
+        self.assertEqual(member.chain_sms_count, 1)
+        action = member.action_chain_sms_messages()
+        messages = self.env["sms.sms"].with_user(self.hq_manager).search(action["domain"])
+        self.assertEqual(messages, sms)
+        for user in (self.cashier, self.store_manager):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.mei.with_user(user).read(["chain_sms_count"])
