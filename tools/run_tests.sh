@@ -61,9 +61,11 @@ read -r py_passed py_failed <<<"$(python "$REPO/tools/junit_counts.py" "$PYTEST_
 [ "$pytest_rc" -ne 0 ] && [ "$py_failed" -eq 0 ] && [ "$pytest_rc" -ne 5 ] && py_failed=1
 
 say "Linters"
+# the linters count as one check, so that the last line never says "0 failed" when they fail
+lint_passed=1; lint_failed=0
 if ! bash "$REPO/run" lint; then
     say "Linters failed"
-    failures=1
+    failures=1; lint_passed=0; lint_failed=1
 fi
 
 if [ "${KEEP_TEST_DB:-}" = "" ]; then
@@ -71,6 +73,6 @@ if [ "${KEEP_TEST_DB:-}" = "" ]; then
     rm -rf "$LOCAL/filestore-root/filestore/$TEST_DB"
 fi
 
-say "Odoo: $odoo_passed passed, $odoo_failed failed; pytest: $py_passed passed, $py_failed failed"
-echo "$((odoo_passed + py_passed)) passed, $((odoo_failed + py_failed)) failed"
+say "Odoo: $odoo_passed passed, $odoo_failed failed; pytest: $py_passed passed, $py_failed failed; linters: $([ "$lint_failed" -eq 0 ] && echo clean || echo failed)"
+echo "$((odoo_passed + py_passed + lint_passed)) passed, $((odoo_failed + py_failed + lint_failed)) failed"
 exit $failures

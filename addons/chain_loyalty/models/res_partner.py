@@ -476,8 +476,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _chain_flush_till(self):
-        super()._chain_flush_till()
+        result = super()._chain_flush_till()
         self.env["chain.points.account"].flush_model()
+        return result
 
     def _chain_till_summary(self, card):
         summary = super()._chain_till_summary(card)
