@@ -552,11 +552,10 @@ class ResPartner(models.Model):
         self.env["pos.order"].flush_model(
             ["partner_id", "state", "amount_total", "chain_member_spend", "date_order"]
         )
-        # chain_member_spend: the total without stored-value top-ups (orders written by SQL
-        # without it count their total)
+        # chain_member_spend: the order total without stored-value top-ups
         self.env.cr.execute(
             """
-            SELECT COALESCE(SUM(COALESCE(chain_member_spend, amount_total)), 0) FROM pos_order
+            SELECT COALESCE(SUM(chain_member_spend), 0) FROM pos_order
              WHERE partner_id = %s AND state IN ('paid', 'done', 'invoiced') AND date_order >= %s
             """,
             [self.id, since],

@@ -86,10 +86,12 @@ class TestMemberTier(ChainMemberCase):
     def _spend(self, amount):
         """A paid order of the member at store A (spend read from pos_order)."""
         self.env.cr.execute(
-            """INSERT INTO pos_order (name, partner_id, state, amount_total, amount_tax,
-                   amount_paid, amount_return, date_order, company_id, session_id, pricelist_id)
-               VALUES ('T', %s, 'paid', %s, 0, %s, 0, now() AT TIME ZONE 'UTC', %s, %s, NULL)""",
-            [self.member.id, amount, amount, self.env.company.id, self.session.id],
+            """INSERT INTO pos_order (name, partner_id, state, amount_total, chain_member_spend,
+                   amount_tax, amount_paid, amount_return, date_order, company_id, session_id,
+                   pricelist_id)
+               VALUES ('T', %s, 'paid', %s, %s, 0, %s, 0, now() AT TIME ZONE 'UTC', %s, %s,
+                       NULL)""",
+            [self.member.id, amount, amount, amount, self.env.company.id, self.session.id],
         )
 
     def test_member_upgrades_at_once_when_spend_qualifies(self):

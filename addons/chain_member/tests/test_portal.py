@@ -37,9 +37,10 @@ class TestMemberPortal(HttpCase):
         )
         session = cls.env["pos.session"].create({"config_id": pos_config.id})
         cls.env.cr.execute(
-            """INSERT INTO pos_order (name, partner_id, state, amount_total, amount_tax,
-                   amount_paid, amount_return, date_order, company_id, session_id, config_id)
-               VALUES ('P-ORDER-1', %s, 'paid', 400, 0, 400, 0, now() AT TIME ZONE 'UTC',
+            """INSERT INTO pos_order (name, partner_id, state, amount_total, chain_member_spend,
+                   amount_tax, amount_paid, amount_return, date_order, company_id, session_id,
+                   config_id)
+               VALUES ('P-ORDER-1', %s, 'paid', 400, 400, 0, 400, 0, now() AT TIME ZONE 'UTC',
                        %s, %s, %s)""",
             [cls.member.id, cls.env.company.id, session.id, pos_config.id],
         )

@@ -120,7 +120,7 @@ class ChainSmsSegment(models.Model):
             joins.append(
                 SQL(
                     """LEFT JOIN (
-                        SELECT o.partner_id, SUM(o.amount_total) AS amount
+                        SELECT o.partner_id, SUM(o.chain_member_spend) AS amount
                           FROM pos_order o
                          WHERE o.state IN %s AND o.date_order >= %s AND o.partner_id IS NOT NULL
                       GROUP BY o.partner_id

@@ -53,12 +53,14 @@ class TestCampaign(ChainSmsCase):
             cls._session_id = cls.env.cr.fetchone()[0]
         cls.env.cr.execute(
             """INSERT INTO pos_order (company_id, session_id, name, amount_tax, amount_total,
-                                      amount_paid, amount_return, partner_id, date_order, state)
-               VALUES (%s, %s, %s, 0, %s, %s, 0, %s, %s, 'paid')""",
+                                      chain_member_spend, amount_paid, amount_return, partner_id,
+                                      date_order, state)
+               VALUES (%s, %s, %s, 0, %s, %s, %s, 0, %s, %s, 'paid')""",
             [
                 cls.env.company.id,
                 cls._session_id,
                 f"SMS/{partner.id}/{days_ago}",
+                amount,
                 amount,
                 amount,
                 partner.id,
