@@ -215,6 +215,7 @@ class ChainPointsMove(models.Model):
         )
         columns = ", ".join(names)
         selected = ", ".join(f"%(m_{name})s::{self._fields[name].column_type[1]}" for name in names)
+        partner._chain_wait_balance_turn()
         # Every fragment above comes from this model's own column names; values are parameters.
         self.env.cr.execute(
             f"""
@@ -269,6 +270,7 @@ class ChainPointsMove(models.Model):
         :param partial: take what the balance holds and record the rest as ``unrecovered``
             (refund clawbacks); otherwise refuse with a UserError when the balance is short.
         """
+        partner._chain_wait_balance_turn()
         existing = self._replayed(key, partner, kind)
         if existing:
             return existing
@@ -296,6 +298,7 @@ class ChainPointsMove(models.Model):
         """Give ``points`` > 0 back to the lots the debit moves ``origins`` took them from,
         the lots expiring last first. Refuse to give back more than ``origins`` took and
         earlier returns have not already given back."""
+        partner._chain_wait_balance_turn()
         existing = self._replayed(key, partner, "return")
         if existing:
             return existing

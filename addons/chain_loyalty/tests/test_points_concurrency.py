@@ -53,6 +53,9 @@ class TestPointsConcurrency(TransactionCase):
             cr.execute("DELETE FROM chain_points_lot WHERE partner_id = %s", [member])
             cr.execute("DELETE FROM chain_points_move WHERE partner_id = %s", [member])
             cr.execute("DELETE FROM chain_points_account WHERE partner_id = %s", [member])
+            cr.execute(
+                "DELETE FROM res_partner_category WHERE name->>'en_US' LIKE %s", [f"%{self.tag}"]
+            )
             cr.execute("UPDATE res_partner SET active = false WHERE id = %s", [member])
             cr.execute(
                 "UPDATE chain_store SET active = false WHERE id IN %s",
@@ -150,6 +153,24 @@ class TestPointsConcurrency(TransactionCase):
             [
                 partial(self._spend, "store_a", 100, f"test:{self.tag}:a"),
                 partial(self._spend, "store_b", 100, f"test:{self.tag}:b"),
+            ]
+        )
+        self.assertEqual(sorted(outcome[0] for outcome in outcomes), ["ok", "refused"], outcomes)
+        self.assertEqual(attempts, [1, 1], "the second till waited for the member's turn")
+        self.assertEqual(self._state(), (0, 0, 0, 2))
+
+    def _write_then_spend(self, store_key, points, key, env):
+        """A spend in a transaction that already wrote something (a partner tag): it cannot
+        wait for the member's turn, so only the guarded debit and the retry protect it."""
+        env["res.partner.category"].create({"name": f"{key} {self.tag}"})
+        env.flush_all()
+        return self._spend(store_key, points, key, env)
+
+    def test_the_guard_holds_for_transactions_that_cannot_wait_their_turn(self):
+        outcomes, attempts = self._run_concurrently(
+            [
+                partial(self._write_then_spend, "store_a", 100, f"test:{self.tag}:guard-a"),
+                partial(self._write_then_spend, "store_b", 100, f"test:{self.tag}:guard-b"),
             ]
         )
         self.assertEqual(sorted(outcome[0] for outcome in outcomes), ["ok", "refused"], outcomes)

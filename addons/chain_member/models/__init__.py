@@ -17,6 +17,7 @@ from . import chain_count_card_move
 from . import chain_timed_session
 from . import chain_operation_log_wallet
 from . import res_partner_wallet
+from . import res_partner_balance_turn
 from . import res_company_wallet
 from . import res_config_settings_wallet
 from . import product_template

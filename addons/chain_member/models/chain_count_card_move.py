@@ -149,6 +149,7 @@ class ChainCountCardMove(models.Model):
     ):
         """Move ``package``'s uses/value and append the line, in this transaction; idempotent
         on ``key``. Raise UserError when the card does not allow it."""
+        package.partner_id._chain_wait_balance_turn()
         existing = self._find_by_key(key)
         if existing:
             if existing.package_id != package or existing.kind != kind:

@@ -83,12 +83,7 @@ SPEND_QUERY = """
         RETURNING id, account_id, principal, bonus, amount,
                   principal_after, bonus_after, balance_after
     )
-    SELECT l.*, p.name,
-           (SELECT right(c.number, 4) FROM chain_member_card c
-             WHERE c.partner_id = p.id AND c.state = 'active' LIMIT 1),
-           (SELECT up.tz FROM res_users u JOIN res_partner up ON up.id = u.partner_id
-             WHERE u.id = %(uid)s)
-      FROM line l JOIN res_partner p ON p.id = %(partner)s
+    SELECT * FROM line
 """
 
 
@@ -256,6 +251,7 @@ class ChainWalletTransaction(models.Model):
             returns the journal entry of the line
         :param key_checked: the caller already made sure ``key`` is new in this transaction
         """
+        partner._chain_wait_balance_turn()
         existing = self.browse() if key_checked else self._find_by_key(key)
         if existing:
             existing._check_same_operation(partner, kind)
@@ -333,8 +329,7 @@ class ChainWalletTransaction(models.Model):
     def _post_spend(self, partner, kind, store, key, amount, pos_order=None, pos_payment=None):
         """The hot path of a payment at the till: SPEND_QUERY, one statement, then the caller's
         commit. Idempotent on ``key``; raise UserError when the balance is short. Returns
-        ``(line, facts)``, facts being (member name, card tail, operator's time zone) for the
-        member event, or None when the line already existed."""
+        ``(line, created)``, created being False when the line already existed."""
         company_id, currency_id, rounding, _name = self.env["res.partner"]._chain_wallet_store_info(
             store.id
         )
@@ -358,6 +353,7 @@ class ChainWalletTransaction(models.Model):
             "payment": pos_payment.id if pos_payment else None,
         }
         query = SPEND_QUERY.format(take_p=take_p, take_b=take_b, wait="NOWAIT")
+        partner._chain_wait_balance_turn()  # as late as possible: the turn is held until commit
         # a lock or serialization failure here is expected under contention: no "bad query" log
         self.env.cr.execute(query, params, log_exceptions=False)
         row = self.env.cr.fetchone()
@@ -365,7 +361,7 @@ class ChainWalletTransaction(models.Model):
             existing = self._find_by_key(key)
             if existing:
                 existing._check_same_operation(partner, kind)
-                return existing, None
+                return existing, False
             account = (
                 self.env["chain.wallet.account"]
                 .sudo()
@@ -381,7 +377,6 @@ class ChainWalletTransaction(models.Model):
             principal_after,
             bonus_after,
             balance_after,
-            *facts,
         ) = row
         line = self.browse(line_id)
         cached = {
@@ -406,7 +401,7 @@ class ChainWalletTransaction(models.Model):
         )
         if pos_order:
             pos_order.invalidate_recordset(["chain_wallet_transaction_ids"])
-        return line, tuple(facts)
+        return line, True
 
     @api.model
     def _insert(self, vals, digits=2):

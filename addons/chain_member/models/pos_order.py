@@ -92,12 +92,23 @@ class PosOrder(models.Model):
 
     @api.model
     def sync_from_ui(self, orders):
+        """Save the orders the tills send. The members of these orders get their turn first
+        (``res.partner._chain_wait_balance_turn``): two tills changing one member's balances
+        at the same moment are served one after the other instead of failing and retrying."""
+        self._chain_order_members(orders)._chain_wait_balance_turn()
         try:
             return super().sync_from_ui(orders)
         except errors.UniqueViolation as error:
             if error.diag.constraint_name == UUID_INDEX:
                 raise DuplicateOrderSync(str(error)) from error
             raise
+
+    @api.model
+    def _chain_order_members(self, orders):
+        """The customers of the orders a till sends (their balances may change)."""
+        return self.env["res.partner"].browse(
+            {order["partner_id"] for order in orders if order.get("partner_id")}
+        )
 
     def _process_payment_lines(self, pos_order, order, pos_session, draft):
         result = super()._process_payment_lines(pos_order, order, pos_session, draft)

@@ -311,13 +311,19 @@ class ResPartner(models.Model):
         _logger.debug("member event %s for %s at %s: %s", event, self.ids, store, values)
 
     @api.model
+    def _chain_member_event_listened(self):
+        """Whether an addon listens to member events (overrides ``_chain_member_event``):
+        otherwise the facts an event carries need not be gathered."""
+        return type(self)._chain_member_event is not ResPartner._chain_member_event
+
+    @api.model
     def _chain_member_events(self, event, events):
         """Extension hook, batch form of :meth:`_chain_member_event` for the nightly jobs:
         ``events`` is a list of (member, values, store), one per member. Here one call of
         ``_chain_member_event`` per member; a notifier overrides it to handle the batch at
         once (e.g. one ``sms.sms`` create for the whole list). When no addon listens to
         ``_chain_member_event`` (only this module's trace), one trace for the batch."""
-        if type(self)._chain_member_event is ResPartner._chain_member_event:
+        if not self._chain_member_event_listened():
             _logger.debug("member event %s for %s members", event, len(events))
             return
         for partner, values, store in events:

@@ -1,5 +1,6 @@
 import hashlib
 import hmac
+import logging
 import time
 import uuid
 from datetime import datetime
@@ -10,6 +11,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_round
+
+_logger = logging.getLogger(__name__)
 
 # Who may do what with stored value (any of the groups; HQ managers imply every other role).
 WALLET_RIGHTS = {
@@ -285,14 +288,13 @@ class ResPartner(models.Model):
                 move_factory=move_factory,
                 key_checked=True,
             )
-            facts = None
         else:
-            line, facts = Ledger._post_spend(
+            line, created = Ledger._post_spend(
                 self, "payment", store, key, amount, pos_order=pos_order, pos_payment=pos_payment
             )
-            if facts is None:  # posted before under this key
+            if not created:  # posted before under this key
                 return line
-        self._chain_wallet_event("balance_payment", line, store, facts)
+        self._chain_wallet_event("balance_payment", line, store)
         return line
 
     def chain_wallet_refund(
@@ -943,8 +945,11 @@ class ResPartner(models.Model):
             store=store,
         )
 
-    def _chain_wallet_event(self, event, line, store, facts=None):
-        name, card_tail, tz = facts or self._chain_wallet_event_facts()
+    def _chain_wallet_event(self, event, line, store):
+        if not self._chain_member_event_listened():
+            _logger.debug("member event %s for %s: nobody listens", event, self.ids)
+            return
+        name, card_tail, tz = self._chain_wallet_event_facts()
         today = datetime.now(pytz.timezone(tz or "UTC")).date()
         self._chain_member_event(
             event,

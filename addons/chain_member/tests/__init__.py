@@ -17,6 +17,7 @@ from . import test_reminder_stored_value
 from . import test_reminder_job
 from . import test_reminder_access
 from . import test_wallet_concurrency
+from . import test_balance_turn
 from . import test_privacy_wallet
 from . import test_wallet_tour
 from . import test_topup_rules
