@@ -169,7 +169,8 @@ def measure(ids, scenario, rng, attempt, ready, start, stop_at, results):
 
 def suite_till(db, ids, scenario, ready, start, stop_at, results):
     """One till: its own Odoo cursor; each payment is one transaction of the real service
-    (REPEATABLE READ, committed), retried after a serialization failure."""
+    (REPEATABLE READ, committed): the member's turn (``_chain_wait_balance_turn``, taken by
+    the service), then the guarded debit; retried after a concurrency failure."""
     sys.path.insert(0, str(HERE))
     from common import load_registry
     from psycopg2 import errors
