@@ -1,7 +1,4 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
-
-from .chain_points_move import APPEND_ONLY_FUNCTION
+from odoo import _, fields, models
 
 
 class ChainPointsAllocation(models.Model):
@@ -12,6 +9,7 @@ class ChainPointsAllocation(models.Model):
     """
 
     _name = "chain.points.allocation"
+    _inherit = ["chain.ledger.mixin"]
     _description = "Points Lot Allocation"
     _order = "id"
 
@@ -25,23 +23,9 @@ class ChainPointsAllocation(models.Model):
         required=True, readonly=True, help="Taken from the lot (positive) or given back (negative)."
     )
 
-    def init(self):
-        self.env.cr.execute(APPEND_ONLY_FUNCTION)
-        self.env.cr.execute(
-            """
-            DROP TRIGGER IF EXISTS chain_points_allocation_append_only ON chain_points_allocation;
-            CREATE TRIGGER chain_points_allocation_append_only
-                BEFORE UPDATE OR DELETE ON chain_points_allocation
-                FOR EACH ROW EXECUTE FUNCTION chain_points_append_only();
-            """
-        )
-
-    @api.model_create_multi
-    def create(self, vals_list):  # pylint: disable=method-required-super
-        raise UserError(_("Points allocations are written only by the points service."))
-
-    def write(self, vals):  # pylint: disable=method-required-super
-        raise UserError(_("The points ledger cannot be changed: post a correcting move."))
-
-    def unlink(self):  # pylint: disable=method-required-super
-        raise UserError(_("The points ledger cannot be deleted: post a correcting move."))
+    def _chain_ledger_refusal(self, operation):
+        return {
+            "create": _("Points allocations are written only by the points service."),
+            "write": _("The points ledger cannot be changed: post a correcting move."),
+            "unlink": _("The points ledger cannot be deleted: post a correcting move."),
+        }[operation]

@@ -20,17 +20,6 @@ MOVE_KINDS = [
 CREDIT_KINDS = ("earn", "return")
 DEBIT_KINDS = ("spend", "exchange", "expire", "clawback")
 
-APPEND_ONLY_FUNCTION = """
-    CREATE OR REPLACE FUNCTION chain_points_append_only() RETURNS trigger AS $$
-    BEGIN
-        IF coalesce(current_setting('chain.allow_ledger_rewrite', true), '') = 'on' THEN
-            RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-        END IF;
-        RAISE EXCEPTION '% is an append-only ledger (% refused)', TG_TABLE_NAME, TG_OP;
-    END;
-    $$ LANGUAGE plpgsql;
-"""
-
 # Columns written by _insert (the hot path of the order sync inserts with plain SQL).
 MOVE_COLUMNS = (
     "date",
@@ -71,6 +60,7 @@ class ChainPointsMove(models.Model):
     """
 
     _name = "chain.points.move"
+    _inherit = ["chain.ledger.mixin"]
     _description = "Points Move"
     _order = "id desc"
     _rec_name = "idempotency_key"
@@ -130,19 +120,16 @@ class ChainPointsMove(models.Model):
     ]
 
     def init(self):
-        self.env.cr.execute(APPEND_ONLY_FUNCTION)
+        result = super().init()
         self.env.cr.execute(
             """
             CREATE INDEX IF NOT EXISTS chain_points_move_partner_idx
                 ON chain_points_move (partner_id, id);
             CREATE INDEX IF NOT EXISTS chain_points_move_store_date_idx
                 ON chain_points_move (store_id, date);
-            DROP TRIGGER IF EXISTS chain_points_move_append_only ON chain_points_move;
-            CREATE TRIGGER chain_points_move_append_only
-                BEFORE UPDATE OR DELETE ON chain_points_move
-                FOR EACH ROW EXECUTE FUNCTION chain_points_append_only();
             """
         )
+        return result
 
     def _compute_lot_id(self):
         lots = self.env["chain.points.lot"].sudo().search([("move_id", "in", self.ids)])
@@ -156,15 +143,12 @@ class ChainPointsMove(models.Model):
         for move in self:
             move.display_name = f"{kinds.get(move.kind, '')} {move.points:+d}"
 
-    @api.model_create_multi
-    def create(self, vals_list):  # pylint: disable=method-required-super
-        raise UserError(_("Points moves are written only by the points service (see the README)."))
-
-    def write(self, vals):  # pylint: disable=method-required-super
-        raise UserError(_("The points ledger cannot be changed: post a correcting move."))
-
-    def unlink(self):  # pylint: disable=method-required-super
-        raise UserError(_("The points ledger cannot be deleted: post a correcting move."))
+    def _chain_ledger_refusal(self, operation):
+        return {
+            "create": _("Points moves are written only by the points service (see the README)."),
+            "write": _("The points ledger cannot be changed: post a correcting move."),
+            "unlink": _("The points ledger cannot be deleted: post a correcting move."),
+        }[operation]
 
     # ------------------------------------------------------------------------------------------
     # Posting (called by the res.partner service methods only)

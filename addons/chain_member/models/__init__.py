@@ -9,6 +9,7 @@ from . import pos_order_tier
 from . import pos_config
 from . import res_company
 from . import res_config_settings
+from . import chain_ledger_mixin
 from . import chain_wallet_account
 from . import chain_wallet_transaction
 from . import chain_topup_rule

@@ -40,6 +40,7 @@ class ChainCountCardMove(models.Model):
     changed or deleted (ORM guard and database trigger); ``idempotency_key`` is unique."""
 
     _name = "chain.count.card.move"
+    _inherit = ["chain.ledger.mixin"]
     _description = "Count-Card Ledger Line"
     _order = "id desc"
     _rec_name = "idempotency_key"
@@ -98,30 +99,23 @@ class ChainCountCardMove(models.Model):
     ]
 
     def init(self):
-        # chain_ledger_append_only() is created by chain.wallet.transaction's init
-        self.env["chain.wallet.transaction"].init()
+        result = super().init()
         self.env.cr.execute(
             """
             CREATE INDEX IF NOT EXISTS chain_count_card_move_store_date_idx
                 ON chain_count_card_move (store_id, date);
-            DROP TRIGGER IF EXISTS chain_count_card_move_append_only ON chain_count_card_move;
-            CREATE TRIGGER chain_count_card_move_append_only
-                BEFORE UPDATE OR DELETE ON chain_count_card_move
-                FOR EACH ROW EXECUTE FUNCTION chain_ledger_append_only();
             """
         )
+        return result
 
-    @api.model_create_multi
-    def create(self, vals_list):  # pylint: disable=method-required-super
-        raise UserError(
-            _("Count-card lines are written only by the count-card service (see the README).")
-        )
-
-    def write(self, vals):  # pylint: disable=method-required-super
-        raise UserError(_("The count-card ledger cannot be changed: post a correcting line."))
-
-    def unlink(self):  # pylint: disable=method-required-super
-        raise UserError(_("The count-card ledger cannot be deleted: post a correcting line."))
+    def _chain_ledger_refusal(self, operation):
+        return {
+            "create": _(
+                "Count-card lines are written only by the count-card service (see the README)."
+            ),
+            "write": _("The count-card ledger cannot be changed: post a correcting line."),
+            "unlink": _("The count-card ledger cannot be deleted: post a correcting line."),
+        }[operation]
 
     @api.model
     def _find_by_key(self, key):

@@ -99,6 +99,7 @@ class ChainWalletTransaction(models.Model):
     """
 
     _name = "chain.wallet.transaction"
+    _inherit = ["chain.ledger.mixin"]
     _description = "Stored-Value Transaction"
     _order = "id desc"
     _rec_name = "idempotency_key"
@@ -171,26 +172,16 @@ class ChainWalletTransaction(models.Model):
     ]
 
     def init(self):
+        result = super().init()
         self.env.cr.execute(
             """
             CREATE INDEX IF NOT EXISTS chain_wallet_transaction_partner_id_idx
                 ON chain_wallet_transaction (partner_id, id);
             CREATE INDEX IF NOT EXISTS chain_wallet_transaction_store_date_idx
                 ON chain_wallet_transaction (store_id, date);
-            CREATE OR REPLACE FUNCTION chain_ledger_append_only() RETURNS trigger AS $$
-            BEGIN
-                IF coalesce(current_setting('chain.allow_ledger_rewrite', true), '') = 'on' THEN
-                    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-                END IF;
-                RAISE EXCEPTION '% is an append-only ledger (% refused)', TG_TABLE_NAME, TG_OP;
-            END;
-            $$ LANGUAGE plpgsql;
-            DROP TRIGGER IF EXISTS chain_wallet_transaction_append_only ON chain_wallet_transaction;
-            CREATE TRIGGER chain_wallet_transaction_append_only
-                BEFORE UPDATE OR DELETE ON chain_wallet_transaction
-                FOR EACH ROW EXECUTE FUNCTION chain_ledger_append_only();
             """
         )
+        return result
 
     @api.depends("move_id", "pos_session_id.move_id")
     def _compute_posted_move_id(self):
@@ -203,17 +194,14 @@ class ChainWalletTransaction(models.Model):
         for line in self:
             line.display_name = f"{kinds.get(line.kind, '')} #{line.id}"
 
-    @api.model_create_multi
-    def create(self, vals_list):  # pylint: disable=method-required-super
-        raise UserError(
-            _("Stored-value lines are written only by the stored-value service (see the README).")
-        )
-
-    def write(self, vals):  # pylint: disable=method-required-super
-        raise UserError(_("The stored-value ledger cannot be changed: post a correcting line."))
-
-    def unlink(self):  # pylint: disable=method-required-super
-        raise UserError(_("The stored-value ledger cannot be deleted: post a correcting line."))
+    def _chain_ledger_refusal(self, operation):
+        return {
+            "create": _(
+                "Stored-value lines are written only by the stored-value service (see the README)."
+            ),
+            "write": _("The stored-value ledger cannot be changed: post a correcting line."),
+            "unlink": _("The stored-value ledger cannot be deleted: post a correcting line."),
+        }[operation]
 
     # ------------------------------------------------------------------------------------------
     # Posting (called by the res.partner service methods only)
