@@ -1,8 +1,8 @@
 import logging
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
-from odoo.tools import float_repr, float_round
+from odoo.tools import SQL, float_repr, float_round
 
 _logger = logging.getLogger(__name__)
 
@@ -318,32 +318,26 @@ class ChainWalletTransaction(models.Model):
         """The hot path of a payment at the till: SPEND_QUERY, one statement, then the caller's
         commit. Idempotent on ``key``; raise UserError when the balance is short. Returns
         ``(line, created)``, created being False when the line already existed."""
-        company_id, currency_id, rounding, _name = self.env["res.partner"]._chain_wallet_store_info(
-            store.id
-        )
-        take_p, take_b = self.env["chain.wallet.account"]._spend_expressions(self._spend_order())
+        company_id, currency_id, rounding, digits, query = self._spend_setup(store.id)
         if pos_order:
-            self.env["pos.order"].flush_model(["session_id"])
-        now = fields.Datetime.now()
+            pos_order.flush_recordset(["session_id"])
         params = {
             "uid": self.env.uid,
-            "now": now,
+            "now": fields.Datetime.now(),
             "partner": partner.id,
             "currency": currency_id,
             "company": company_id,
             "store": store.id,
             "kind": kind,
             "key": key,
-            "a": float_repr(
-                float_round(amount, precision_rounding=rounding), _decimal_places(rounding)
-            ),
+            "a": float_repr(float_round(amount, precision_rounding=rounding), digits),
             "order": pos_order.id if pos_order else None,
             "payment": pos_payment.id if pos_payment else None,
         }
-        query = SPEND_QUERY.format(take_p=take_p, take_b=take_b, wait="NOWAIT")
-        partner._chain_wait_balance_turn()  # as late as possible: the turn is held until commit
-        # a lock or serialization failure here is expected under contention: no "bad query" log
-        self.env.cr.execute(query, params, log_exceptions=False)
+        # The member's turn, with the debit as its first statement (one round trip, and as late
+        # as possible: the turn is held until commit). A lock or serialization failure is
+        # expected here under contention: no "bad query" log.
+        partner._chain_wait_balance_turn(then=SQL(query, **params))
         row = self.env.cr.fetchone()
         if not row:
             existing = self._find_by_key(key)
@@ -430,6 +424,20 @@ class ChainWalletTransaction(models.Model):
                     key=self.idempotency_key,
                 )
             )
+
+    @api.model
+    @tools.ormcache("store_id")
+    def _spend_setup(self, store_id):
+        """What a payment in ``store_id`` needs besides its own figures, cached so that the hot
+        path reads nothing: the store's company and currency, the currency's rounding and
+        decimal places, and the payment statement in the chain's spending order. The registry
+        cache it lives in is cleared when a store changes company and when a setting changes."""
+        company_id, currency_id, rounding, _name = self.env["res.partner"]._chain_wallet_store_info(
+            store_id
+        )
+        take_p, take_b = self.env["chain.wallet.account"]._spend_expressions(self._spend_order())
+        query = SPEND_QUERY.format(take_p=take_p, take_b=take_b, wait="NOWAIT")
+        return company_id, currency_id, rounding, _decimal_places(rounding), query
 
     @api.model
     def _spend_order(self):

@@ -54,7 +54,7 @@ class ResPartner(models.Model):
         create_turn_views(self.env.cr)
         return result
 
-    def _chain_wait_balance_turn(self):
+    def _chain_wait_balance_turn(self, then=None):
         """Queue the current transaction behind the other transactions that change these
         members' balances (stored value, count cards, points), on a fresh snapshot. Return
         whether the transaction holds their turn.
@@ -76,36 +76,55 @@ class ResPartner(models.Model):
         already saved something, a test thread's shared transaction) this does nothing.
         Asking again for members whose turn the transaction holds costs nothing. Never call
         it inside ``cr.savepoint()``: the restart ends the whole transaction.
+
+        :param then: an SQL statement to run as the first statement of the turn, in the same
+            round trip as the lock: when the lock is granted, PostgreSQL runs it at once, with
+            no round trip to the server process in between (the caller fetches its result). It
+            runs in every case, turn or not.
         """
+        stripes = self._chain_turn_stripes_to_lock()
+        statements = []
+        if stripes:
+            views = SQL(", ").join(SQL.identifier(TURN_SCHEMA, _stripe_view(s)) for s in stripes)
+            # the timeout covers the wait only
+            statements.append(
+                SQL(
+                    "SET LOCAL lock_timeout = %s; LOCK TABLE %s IN EXCLUSIVE MODE; "
+                    "SET LOCAL lock_timeout = DEFAULT",
+                    TURN_TIMEOUT,
+                    views,
+                )
+            )
+        if then is not None:
+            statements.append(then)
+        if statements:
+            self.env.cr.execute(SQL("; ").join(statements), log_exceptions=False)
+        if stripes:
+            self.env.cr.postcommit.data[BALANCE_TURNS] = frozenset(stripes)
+        held = self.env.cr.postcommit.data.get(BALANCE_TURNS)
+        return held not in (None, CANNOT_QUEUE) and self._chain_turn_stripes() <= held
+
+    def _chain_turn_stripes(self):
+        return {member % TURN_STRIPES for member in self.ids}
+
+    def _chain_turn_stripes_to_lock(self):
+        """The stripes this transaction must lock to hold these members' turn, sorted (the
+        lock order), after restarting the transaction if it has to; empty when it holds them
+        already or cannot queue."""
         cr = self.env.cr
         if not self or not isinstance(cr, Cursor) or getattr(current_thread(), "testing", False):
-            return False  # a test thread shares one transaction (savepoints): never restart it
+            return []  # a test thread shares one transaction (savepoints): never restart it
         held = cr.postcommit.data.get(BALANCE_TURNS)
-        if held == CANNOT_QUEUE:
-            return False
-        stripes = {member % TURN_STRIPES for member in self.ids}
-        if held and stripes <= held:
-            return True
-        stripes = sorted(stripes | (held or set()))
-        if cr.connection.info.transaction_status != TRANSACTION_STATUS_IDLE:
+        stripes = self._chain_turn_stripes()
+        if held == CANNOT_QUEUE or (held and stripes <= held):
+            return []
+        if cr.connection.get_transaction_status() != TRANSACTION_STATUS_IDLE:
             # a transaction is open, and with it a snapshot: restart it if it wrote nothing
             if not self._chain_nothing_written():
                 cr.postcommit.data[BALANCE_TURNS] = CANNOT_QUEUE
-                return False
+                return []
             cr.rollback()  # nothing was written: only the snapshot is dropped
-        views = SQL(", ").join(SQL.identifier(TURN_SCHEMA, _stripe_view(s)) for s in stripes)
-        # one round trip; the timeout covers the wait only
-        cr.execute(
-            SQL(
-                "SET LOCAL lock_timeout = %s; LOCK TABLE %s IN EXCLUSIVE MODE; "
-                "SET LOCAL lock_timeout = DEFAULT",
-                TURN_TIMEOUT,
-                views,
-            ),
-            log_exceptions=False,
-        )
-        cr.postcommit.data[BALANCE_TURNS] = frozenset(stripes)
-        return True
+        return sorted(stripes | (held or set()))
 
     def _chain_nothing_written(self):
         """Whether the current transaction has written nothing to the database (pending ORM
