@@ -24,8 +24,6 @@ class ChainPointsAllocation(models.Model):
     )
 
     def _chain_ledger_refusal(self, operation):
-        return {
-            "create": _("Points allocations are written only by the points service."),
-            "write": _("The points ledger cannot be changed: post a correcting move."),
-            "unlink": _("The points ledger cannot be deleted: post a correcting move."),
-        }[operation]
+        if operation == "create":
+            return _("Points allocations are written only by the points service.")
+        return self.env["chain.points.move"]._chain_ledger_refusal(operation)
