@@ -15,6 +15,16 @@ class InvoiceAssertions:
         )
         return self.currency.round(sum(lines.mapped("amount_residual")))
 
+    def invoice_from_the_backend(self, order):
+        """Invoice ``order`` from the backend (its session may be closed) and check that the
+        invoice ends paid and the member owes nothing; return the invoice."""
+        order.with_context(generate_pdf=False).action_pos_order_invoice()
+        invoice = order.account_move
+        self.assertEqual(order.state, "invoiced")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.customer_open_balance(), 0.0)
+        return invoice
+
     def assertBalanced(self, moves):
         """Every move is posted and its debits equal its credits."""
         self.assertTrue(moves)
