@@ -7,7 +7,7 @@ Creates (once) a throwaway database with chain_member, a bench store, a cashier,
 members and one POS order the payments refer to. Then, in the same run, with ``--workers``
 concurrent processes (the tills), each on its own connection:
 
-- **suite**: ``res.partner.chain_wallet_pay(1.0, store, key, pos_order)`` as the cashier, one
+- **suite**: ``res.partner._chain_wallet_pay(1.0, store, key, pos_order)`` as the cashier, one
   Odoo cursor per payment (a request's transaction: REPEATABLE READ, commit), the service's
   lock-check-debit-insert: idempotency check, guarded ``UPDATE .. WHERE principal + bonus >=
   amount RETURNING``, ledger insert. A serialization failure (two tills on one balance) is
@@ -183,7 +183,7 @@ def suite_till(db, ids, scenario, ready, start, stop_at, results):
 
     def pay(partner_id):
         env = api.Environment(cr, ids["uid"], {})
-        env["res.partner"].browse(partner_id).chain_wallet_pay(
+        env["res.partner"].browse(partner_id)._chain_wallet_pay(
             1.0,
             store=env["chain.store"].browse(ids["store"]),
             key=f"bench:{uuid.uuid4()}",

@@ -128,7 +128,7 @@ class ChainPointsAdjustment(models.Model):
         else:
             move = Move._post_debit(partner, store, "adjust", -self.points, key, values=values)
         self.write({"state": "done", "move_id": move.id})
-        self.env["chain.operation.log"].log_operation(
+        self.env["chain.operation.log"]._log_operation(
             "points_adjustment",
             self,
             before={"points": before},
@@ -139,7 +139,7 @@ class ChainPointsAdjustment(models.Model):
         return move
 
     def _log(self, operation, store):
-        self.env["chain.operation.log"].log_operation(
+        self.env["chain.operation.log"]._log_operation(
             operation,
             self,
             before={"points": self.partner_id.points_balance},

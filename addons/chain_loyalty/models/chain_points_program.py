@@ -172,7 +172,7 @@ class ChainPointsProgram(models.Model):
         for program in self:
             after = program._log_values(logged)
             if after != before[program.id]:
-                self.env["chain.operation.log"].log_operation(
+                self.env["chain.operation.log"]._log_operation(
                     "points_program", program, before=before[program.id], after=after
                 )
         return result

@@ -155,7 +155,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------------------------
     # The service
     # ------------------------------------------------------------------------------------------
-    def chain_points_earn(
+    def _chain_points_earn(
         self,
         points,
         store=None,
@@ -191,7 +191,7 @@ class ResPartner(models.Model):
         self._chain_points_event("points_earned", move, store)
         return move
 
-    def chain_points_spend(
+    def _chain_points_spend(
         self, points, store=None, key=None, pos_order=None, pos_payment=None, amount=0.0
     ):
         """Pay with ``points`` at the till (the lots expiring first first). Refuses with a
@@ -217,7 +217,7 @@ class ResPartner(models.Model):
         self._chain_points_event("points_redeemed", move, store)
         return move
 
-    def chain_points_exchange(self, reward, store=None, qty=1, key=None, pos_order=None):
+    def _chain_points_exchange(self, reward, store=None, qty=1, key=None, pos_order=None):
         """Exchange points for ``reward`` of the rewards catalogue (``qty`` times). A coupon
         reward issues an Odoo coupon (loyalty.card) to the member; a gift product reward is
         handed over at the till (its zero-priced order line carries the reward). Returns the
@@ -250,7 +250,7 @@ class ResPartner(models.Model):
         self._chain_points_event("points_redeemed", move, store)
         return move
 
-    def chain_points_clawback(self, points, store, key, origins, pos_order=None, amount=0.0):
+    def _chain_points_clawback(self, points, store, key, origins, pos_order=None, amount=0.0):
         """A refund takes back ``points`` the refunded sale earned (the moves ``origins``): from
         the sale's own lots first, then from the lots expiring first; what the member already
         spent is recorded as ``unrecovered`` (the balance never goes negative)."""
@@ -276,7 +276,7 @@ class ResPartner(models.Model):
             )
         )
 
-    def chain_points_return(
+    def _chain_points_return(
         self, points, store, key, origins, pos_order=None, pos_payment=None, amount=0.0
     ):
         """A refund gives back ``points`` the refunded sale paid with (the moves ``origins``),
@@ -327,7 +327,7 @@ class ResPartner(models.Model):
             raise UserError(_("There are no check-in points to earn."))
         store = store or self.home_store_id or self.env["chain.store"].sudo().get_headquarters()
         today = fields.Date.context_today(self)
-        return self.sudo().chain_points_earn(
+        return self.sudo()._chain_points_earn(
             program.checkin_points,
             store=store,
             rule="checkin",
@@ -335,7 +335,7 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def chain_points_expire(self, today=None, batch_size=1000):
+    def _chain_points_expire(self, today=None, batch_size=1000):
         """Expire the points of every lot past its expiry date (the nightly job), in batches
         committed one by one. Returns the number of members whose points expired."""
         today = today or fields.Date.context_today(self)
@@ -351,7 +351,7 @@ class ResPartner(models.Model):
                 return done
 
     @api.model
-    def chain_points_remind_expiring(self, today=None):
+    def _chain_points_remind_expiring(self, today=None):
         """Tell the members whose points expire in ``expiry_reminder_days`` days (the nightly
         job; the SMS addon turns the events into messages)."""
         program = self.env["chain.points.program"]._get_program()
@@ -381,8 +381,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_chain_points_nightly(self):
-        expired = self.chain_points_expire()
-        reminded = self.chain_points_remind_expiring()
+        expired = self._chain_points_expire()
+        reminded = self._chain_points_remind_expiring()
         _logger.info("Points: %s members' points expired, %s members reminded", expired, reminded)
 
     # ------------------------------------------------------------------------------------------
@@ -559,7 +559,7 @@ class ResPartner(models.Model):
         try:
             if not partner or not reward or not store:
                 raise UserError(_("Select the member and the reward first."))
-            move = partner.chain_points_exchange(reward, store=store)
+            move = partner._chain_points_exchange(reward, store=store)
         except (UserError, AccessError) as error:
             return {"error": str(error.args[0] if error.args else error)}
         return {
@@ -686,7 +686,7 @@ class ResPartner(models.Model):
         """A stored-value top-up earned bonus points: credit a lot (once per top-up)."""
         result = super()._chain_award_topup_points(points, transaction)
         if points and points > 0:
-            self.sudo().chain_points_earn(
+            self.sudo()._chain_points_earn(
                 int(points),
                 store=transaction.store_id,
                 rule="topup",
@@ -707,7 +707,7 @@ class ResPartner(models.Model):
         if not program or program.registration_bonus <= 0:
             return
         for partner in self.filtered("is_member"):
-            partner.sudo().chain_points_earn(
+            partner.sudo()._chain_points_earn(
                 program.registration_bonus,
                 store=store
                 or partner.home_store_id

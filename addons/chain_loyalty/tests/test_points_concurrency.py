@@ -38,7 +38,7 @@ class TestPointsConcurrency(TransactionCase):
                 }
             )
             self.ids = {"store_a": store_a.id, "store_b": store_b.id, "member": member.id}
-            member.chain_points_earn(100, store=store_a, key=f"test:{self.tag}:open")
+            member._chain_points_earn(100, store=store_a, key=f"test:{self.tag}:open")
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -138,13 +138,13 @@ class TestPointsConcurrency(TransactionCase):
 
     def _spend(self, store_key, points, key, env):
         member = env["res.partner"].browse(self.ids["member"])
-        return member.chain_points_spend(
+        return member._chain_points_spend(
             points, store=env["chain.store"].browse(self.ids[store_key]), key=key
         ).id
 
     def _earn(self, store_key, points, key, env):
         member = env["res.partner"].browse(self.ids["member"])
-        return member.chain_points_earn(
+        return member._chain_points_earn(
             points, store=env["chain.store"].browse(self.ids[store_key]), key=key
         ).id
 

@@ -37,7 +37,7 @@ class TestPointsLedger(LoyaltyCase):
         late = self.earn(100, expiry=date(2099, 1, 1)).lot_id
         never = self.earn(100, expiry=False).lot_id
         early = self.earn(100, expiry=date(2098, 1, 1)).lot_id
-        move = self.member.sudo().chain_points_spend(150, store=self.store_a)
+        move = self.member.sudo()._chain_points_spend(150, store=self.store_a)
         self.assertEqual((early.remaining, late.remaining, never.remaining), (0, 50, 100))
         self.assertEqual(
             sorted((a.lot_id.id, a.points) for a in move.allocation_ids),
@@ -51,7 +51,7 @@ class TestPointsLedger(LoyaltyCase):
         with self.assertRaisesRegex(
             UserError, "Insufficient points: .* has 80 points, 100 are needed"
         ):
-            self.member.sudo().chain_points_spend(100, store=self.store_a)
+            self.member.sudo()._chain_points_spend(100, store=self.store_a)
         self.assertEqual(self.points(), 80)
 
     def test_nightly_job_expires_due_lots_first_in_first_out(self):
@@ -59,9 +59,9 @@ class TestPointsLedger(LoyaltyCase):
         old = self.earn(100, expiry=today - relativedelta(days=1)).lot_id
         due_today = self.earn(40, expiry=today).lot_id
         fresh = self.earn(60).lot_id
-        self.member.sudo().chain_points_spend(30, store=self.store_a)  # from the oldest lot
+        self.member.sudo()._chain_points_spend(30, store=self.store_a)  # from the oldest lot
         self.assertEqual(old.remaining, 70)
-        members = self.env["res.partner"].chain_points_expire(today=today)
+        members = self.env["res.partner"]._chain_points_expire(today=today)
         self.assertEqual(members, 1)
         old.invalidate_recordset()
         self.assertEqual((old.remaining, due_today.remaining, fresh.remaining), (0, 40, 60))
@@ -70,14 +70,14 @@ class TestPointsLedger(LoyaltyCase):
         self.assertEqual((expiry.points, expiry.balance_after), (-70, 100))
         self.assertEqual(expiry.allocation_ids.lot_id, old)
         # a second run the same night finds nothing more to expire
-        self.assertEqual(self.env["res.partner"].chain_points_expire(today=today), 0)
+        self.assertEqual(self.env["res.partner"]._chain_points_expire(today=today), 0)
         self.assertLedgerConsistent()
 
     def test_nightly_job_keeps_one_expire_move_per_store(self):
         yesterday = fields.Date.context_today(self.member) - relativedelta(days=1)
         self.earn(10, expiry=yesterday)
         self.earn(20, store=self.store_b, expiry=yesterday)
-        self.env["res.partner"].chain_points_expire()
+        self.env["res.partner"]._chain_points_expire()
         moves = self.Move.search([("partner_id", "=", self.member.id), ("kind", "=", "expire")])
         self.assertEqual(
             sorted((m.store_id.id, m.points) for m in moves),
@@ -93,11 +93,11 @@ class TestPointsLedger(LoyaltyCase):
         self.assertEqual(first, again)
         self.assertEqual(self.points(), 50)
         with self.assertRaisesRegex(UserError, "already used for another points operation"):
-            self.member.sudo().chain_points_spend(10, store=self.store_a, key="import:42")
+            self.member.sudo()._chain_points_spend(10, store=self.store_a, key="import:42")
 
     def test_balance_is_shared_by_every_store_and_company(self):
         self.earn(100, store=self.store_a)
-        self.member.with_user(self.cashier_b).chain_points_spend(60, store=self.store_b)
+        self.member.with_user(self.cashier_b)._chain_points_spend(60, store=self.store_b)
         self.assertEqual(self.points(), 40)
         self.assertEqual(self.member.with_user(self.cashier_b).points_balance, 40)
 
@@ -115,7 +115,7 @@ class TestPointsLedger(LoyaltyCase):
 
     def test_the_ledger_is_append_only(self):
         move = self.earn(10)
-        self.member.sudo().chain_points_spend(5, store=self.store_a)
+        self.member.sudo()._chain_points_spend(5, store=self.store_a)
         with self.assertRaises(UserError):
             move.write({"points": 1000})
         with self.assertRaises(UserError):
@@ -152,4 +152,4 @@ class TestPointsLedger(LoyaltyCase):
     def test_non_member_cannot_hold_points(self):
         outsider = self.env["res.partner"].create({"name": "Walk-in"})
         with self.assertRaisesRegex(UserError, "not a member"):
-            outsider.sudo().chain_points_earn(10, store=self.store_a)
+            outsider.sudo()._chain_points_earn(10, store=self.store_a)

@@ -147,7 +147,7 @@ class ChainCountCardPackage(models.Model):
     # ------------------------------------------------------------------------------------------
     # The service (see README.md, "Stored value")
     # ------------------------------------------------------------------------------------------
-    def chain_count_card_use(self, store=None, uses=1, service=None, key=None, pos_order_line=None):
+    def _chain_count_card_use(self, store=None, uses=1, service=None, key=None, pos_order_line=None):
         """Consume ``uses`` (from any store of the chain) and recognise their value. A POS use
         (``pos_order_line``) is booked by the session's closing entry; a backend use now."""
         self.ensure_one()
@@ -197,7 +197,7 @@ class ChainCountCardPackage(models.Model):
         )
         return line
 
-    def chain_count_card_return_use(self, origin, store=None, key=None, pos_order_line=None):
+    def _chain_count_card_return_use(self, origin, store=None, key=None, pos_order_line=None):
         """Give back the uses of ``origin`` (a use line), e.g. when its POS order is refunded,
         with the value it had recognised."""
         self.ensure_one()
@@ -228,7 +228,7 @@ class ChainCountCardPackage(models.Model):
             )
         )
 
-    def chain_count_card_renew(
+    def _chain_count_card_renew(
         self, uses, amount, store=None, journal=None, key=None, pos_order_line=None, days=None
     ):
         """Add ``uses`` paid ``amount`` (续费); the validity restarts from today or the current
@@ -269,7 +269,7 @@ class ChainCountCardPackage(models.Model):
             )
         )
 
-    def chain_count_card_refund(self, journal, reason, store=None, key=None):
+    def _chain_count_card_refund(self, journal, reason, store=None, key=None):
         """Refund the unused uses in cash, pro rata (store managers): the value still deferred."""
         self.ensure_one()
         partner = self.partner_id
@@ -307,7 +307,7 @@ class ChainCountCardPackage(models.Model):
                 move_factory=move_factory,
             )
         )
-        self.env["chain.operation.log"].log_operation(
+        self.env["chain.operation.log"]._log_operation(
             "count_card_refund",
             self,
             before=before,
@@ -317,7 +317,7 @@ class ChainCountCardPackage(models.Model):
         )
         return line
 
-    def chain_count_card_expire(self, store=None, key=None):
+    def _chain_count_card_expire(self, store=None, key=None):
         """Expire the uses left (nightly job): their deferred value becomes income."""
         self.ensure_one()
         store = self.partner_id._chain_wallet_prepare("expire", store or self.store_id)
@@ -356,7 +356,7 @@ class ChainCountCardPackage(models.Model):
         today = fields.Date.context_today(self)
         expired = self.sudo().search([("state", "=", "active"), ("date_expiry", "<", today)])
         for package in expired:
-            package.sudo().chain_count_card_expire()
+            package.sudo()._chain_count_card_expire()
         return len(expired)
 
     # ------------------------------------------------------------------------------------------

@@ -266,7 +266,7 @@ class ChainMemberCard(models.Model):
             )
 
     def _log(self, operation, before, after, reason, store):
-        self.env["chain.operation.log"].log_operation(
+        self.env["chain.operation.log"]._log_operation(
             operation, self, before=before, after=after, reason=reason, store=store
         )
 

@@ -90,7 +90,7 @@ class ChainOperationLog(models.Model):
         raise UserError(_("The operation log cannot be deleted: it is an audit trail."))
 
     @api.model
-    def log_operation(
+    def _log_operation(
         self, operation, record=None, before=None, after=None, reason=None, store=None
     ):
         """Append one line to the log and return it.

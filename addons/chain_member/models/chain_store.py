@@ -119,7 +119,7 @@ class ChainStore(models.Model):
         stores = super().create(vals_list)
         stores._add_managers_to_staff()
         for store in stores:
-            self.env["chain.operation.log"].log_operation(
+            self.env["chain.operation.log"]._log_operation(
                 "store_create", store, after=store._logged_values(), store=store
             )
         self.env.registry.clear_cache()
@@ -137,7 +137,7 @@ class ChainStore(models.Model):
             self._add_managers_to_staff()
             self.env.registry.clear_cache()
         for store in self if logged else ():
-            self.env["chain.operation.log"].log_operation(
+            self.env["chain.operation.log"]._log_operation(
                 "store_update",
                 store,
                 before=before[store.id],
@@ -162,7 +162,7 @@ class ChainStore(models.Model):
         # bypass the kind guard of write(): the swap keeps exactly one headquarters
         super(ChainStore, former).write({"kind": "direct"})
         super().write({"kind": "headquarters", "active": True})
-        self.env["chain.operation.log"].log_operation(
+        self.env["chain.operation.log"]._log_operation(
             "store_headquarters",
             self,
             before={"headquarters": former.display_name},

@@ -297,7 +297,7 @@ class PosOrder(models.Model):
             )
         amount = sum(lines.mapped("price_subtotal_incl"))
         if amount > 0:
-            partner.chain_wallet_topup(amount, store=store, key=f"{key}:topup", pos_order=self)
+            partner._chain_wallet_topup(amount, store=store, key=f"{key}:topup", pos_order=self)
 
     def _chain_apply_count_cards(self, partner, store, key):
         for line in self.lines:
@@ -321,11 +321,11 @@ class PosOrder(models.Model):
         active = partner._chain_count_card_active(product)
         if active:
             uses = product.chain_count_card_uses * int(line.qty)
-            active[0].chain_count_card_renew(
+            active[0]._chain_count_card_renew(
                 uses, line.price_subtotal_incl, store=store, key=key, pos_order_line=line
             )
         else:
-            partner.chain_count_card_sell(
+            partner._chain_count_card_sell(
                 product,
                 store=store,
                 qty=line.qty,
@@ -341,7 +341,7 @@ class PosOrder(models.Model):
         if not line.currency_id.is_zero(line.price_subtotal_incl):
             raise UserError(_("A count-card use is a zero-priced line."))
         if line.qty > 0:
-            package.chain_count_card_use(
+            package._chain_count_card_use(
                 store=store,
                 uses=int(line.qty),
                 service=line.product_id,
@@ -362,14 +362,14 @@ class PosOrder(models.Model):
             )
             if not origin:
                 raise UserError(_("The use given back was not found on the refunded order."))
-            package.chain_count_card_return_use(origin, store=store, key=key, pos_order_line=line)
+            package._chain_count_card_return_use(origin, store=store, key=key, pos_order_line=line)
 
     def _chain_apply_wallet_payments(self, partner, store, key):
         for payment in self._chain_wallet_payments():
             payment_key = f"{key}:pay:{payment.uuid or payment.id}"
             if payment.amount > 0:
                 self._chain_check_pin_token(partner, payment)
-                partner.chain_wallet_pay(
+                partner._chain_wallet_pay(
                     payment.amount,
                     store=store,
                     key=payment_key,
@@ -380,7 +380,7 @@ class PosOrder(models.Model):
             elif payment.amount < 0:
                 origin = self._chain_refunded_wallet_payments()
                 member = origin.partner_id[:1] or partner
-                member.chain_wallet_refund(
+                member._chain_wallet_refund(
                     -payment.amount,
                     store=store,
                     key=payment_key,

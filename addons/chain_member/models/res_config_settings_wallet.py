@@ -13,6 +13,13 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="chain_member.wallet_spend_order",
         help="How a payment from the balance takes the principal and the bonus.",
     )
+    chain_amount_ceiling = fields.Float(
+        string="Largest Single Amount",
+        default=50000.0,
+        config_parameter="chain_member.amount_ceiling",
+        help="A single top-up, payment, refund or adjustment above this amount is refused "
+        "(0: no limit).",
+    )
     chain_wallet_pin_required = fields.Boolean(
         string="Payment PIN",
         config_parameter="chain_member.wallet_pin_required",

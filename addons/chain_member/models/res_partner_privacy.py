@@ -99,7 +99,7 @@ class ResPartner(models.Model):
             operation_log=len(data["operation_log"]),
             messages=len(data["messages"]),
         )
-        self.env["chain.operation.log"].log_operation(
+        self.env["chain.operation.log"]._log_operation(
             "member_export", self, after={"sections": counts}, reason=reason
         )
         return data
@@ -143,7 +143,7 @@ class ResPartner(models.Model):
         member._chain_anonymise_notes(identity)
         member._chain_anonymise_partner()
         counts["log_lines_scrubbed"] = member._chain_anonymise_log(related, identity)
-        self.env["chain.operation.log"].log_operation(
+        self.env["chain.operation.log"]._log_operation(
             "member_anonymise",
             self,
             after=counts,

@@ -186,7 +186,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------------------------
     # Stored value: the service
     # ------------------------------------------------------------------------------------------
-    def chain_wallet_topup(
+    def _chain_wallet_topup(
         self, amount, store=None, journal=None, key=None, pos_order=None, reason=None
     ):
         """Credit ``amount`` of principal, plus the bonus of the applicable top-up rule.
@@ -236,7 +236,7 @@ class ResPartner(models.Model):
         self._chain_wallet_event("topup", line, store)
         return line
 
-    def chain_wallet_pay(
+    def _chain_wallet_pay(
         self,
         amount,
         store=None,
@@ -297,7 +297,7 @@ class ResPartner(models.Model):
         self._chain_wallet_event("balance_payment", line, store)
         return line
 
-    def chain_wallet_refund(
+    def _chain_wallet_refund(
         self,
         amount,
         store=None,
@@ -356,7 +356,7 @@ class ResPartner(models.Model):
         )
         return line
 
-    def chain_wallet_withdraw(self, amount, journal, reason, store=None, key=None):
+    def _chain_wallet_withdraw(self, amount, journal, reason, store=None, key=None):
         """Pay ``amount`` of principal back in cash (store managers). The bonus is never paid
         out: the part of it that the withdrawn principal had earned is voided in proportion."""
         self.ensure_one()
@@ -406,7 +406,7 @@ class ResPartner(models.Model):
         self._chain_wallet_event("withdrawal", line, store)
         return line
 
-    def chain_wallet_adjust(
+    def _chain_wallet_adjust(
         self, principal=0.0, bonus=0.0, reason=None, store=None, key=None, counterpart_account=None
     ):
         """Correct the balance (headquarters managers only, with a reason). Positive parts
@@ -450,7 +450,7 @@ class ResPartner(models.Model):
         self._chain_wallet_log("wallet_adjustment", line, before, store, reason)
         return line
 
-    def chain_wallet_transfer(self, target, amount, reason, store=None, key=None):
+    def _chain_wallet_transfer(self, target, amount, reason, store=None, key=None):
         """Move ``amount`` of this member's balance to ``target`` (store managers), principal
         and bonus as this member's spending order takes them. Returns (out line, in line)."""
         self.ensure_one()
@@ -495,7 +495,7 @@ class ResPartner(models.Model):
         self._chain_wallet_log("wallet_transfer", out_line, before, store, reason)
         return out_line, in_line
 
-    def chain_wallet_expire(self, principal=None, bonus=None, reason=None, store=None, key=None):
+    def _chain_wallet_expire(self, principal=None, bonus=None, reason=None, store=None, key=None):
         """Expire stored value (headquarters managers, or the nightly job): the given principal
         and bonus, by default the whole balance. Expired principal becomes income; expired
         bonus reverses its promotion expense."""
@@ -561,7 +561,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------------------------
     # Count cards: selling (uses, renewals, refunds: see chain.count.card.package)
     # ------------------------------------------------------------------------------------------
-    def chain_count_card_sell(
+    def _chain_count_card_sell(
         self, product, store=None, qty=1, price=None, journal=None, key=None, pos_order_line=None
     ):
         """Sell ``qty`` × the count-card ``product`` to this member: a new package with the
@@ -642,7 +642,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------------------------
     # Payment PIN and the till
     # ------------------------------------------------------------------------------------------
-    def chain_wallet_set_pin(self, pin, store=None):
+    def _chain_wallet_set_pin(self, pin, store=None):
         """Set (or change) the member's payment PIN; a change of an existing PIN needs a store
         manager."""
         self.ensure_one()
@@ -654,19 +654,19 @@ class ResPartner(models.Model):
         )
         self._chain_wallet_check_right("pin_reset" if account.pin_hash else "pin", store)
         account._set_pin(pin)
-        self.env["chain.operation.log"].log_operation(
+        self.env["chain.operation.log"]._log_operation(
             "wallet_pin", account, after={"pin": "set"}, reason=_("Payment PIN set"), store=store
         )
         return True
 
-    def chain_wallet_reset_pin_lock(self, store=None):
+    def _chain_wallet_reset_pin_lock(self, store=None):
         self.ensure_one()
         store = self._chain_wallet_store(store)
         self._chain_wallet_check_right("pin_reset", store)
         account = self.env["chain.wallet.account"].sudo()._find(self, store.company_id.currency_id)
         if account:
             account._reset_pin_lock()
-            self.env["chain.operation.log"].log_operation(
+            self.env["chain.operation.log"]._log_operation(
                 "wallet_pin",
                 account,
                 after={"pin": "unlocked"},
@@ -936,7 +936,7 @@ class ResPartner(models.Model):
         return {"principal": account.principal, "bonus": account.bonus}
 
     def _chain_wallet_log(self, operation, line, before, store, reason):
-        self.env["chain.operation.log"].log_operation(
+        self.env["chain.operation.log"]._log_operation(
             operation,
             line,
             before=before,

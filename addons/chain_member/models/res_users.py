@@ -29,7 +29,7 @@ class ResUsers(models.Model):
         # record rules depend on the user's stores
         self.env.registry.clear_cache()
         for user in self:
-            self.env["chain.operation.log"].log_operation(
+            self.env["chain.operation.log"]._log_operation(
                 "user_stores",
                 user,
                 before={"stores": before[user.id]},

@@ -29,7 +29,7 @@ class TestCountCardExpiry(WalletCase, ReminderCase):
                 "chain_count_card_service_ids": [Command.set(self.wash.ids)],
             }
         )
-        self.package = self.member.with_user(self.cashier_a).chain_count_card_sell(
+        self.package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
             week_card, store=self.store_a, journal=self.cash_journal
         )
 

@@ -53,11 +53,11 @@ class TestCountCardFlow(WalletPosCase):
 
     def test_last_use_takes_what_is_left_and_then_uses_are_refused(self):
         _order, package = self.sell_at_till(price=100)  # 10 uses for 100: 10 each
-        package.with_user(self.cashier_a).chain_count_card_use(store=self.store_a, uses=9)
+        package.with_user(self.cashier_a)._chain_count_card_use(store=self.store_a, uses=9)
         self.assertEqual(
             (package.uses_remaining, package.value_remaining, package.state), (1, 10, "active")
         )
-        package.with_user(self.cashier_a).chain_count_card_use(store=self.store_a)
+        package.with_user(self.cashier_a)._chain_count_card_use(store=self.store_a)
         self.assertEqual(
             (package.uses_remaining, package.value_remaining, package.state), (0, 0, "used_up")
         )
@@ -107,7 +107,7 @@ class TestCountCardFlow(WalletPosCase):
 
     def test_buying_the_card_again_renews_it(self):
         _order, package = self.sell_at_till()
-        package.with_user(self.cashier_a).chain_count_card_use(store=self.store_a, uses=2)
+        package.with_user(self.cashier_a)._chain_count_card_use(store=self.store_a, uses=2)
         expiry = package.date_expiry
         order, renewed = self.sell_at_till(price=700)
         self.assertEqual(renewed, package)
@@ -120,26 +120,26 @@ class TestCountCardFlow(WalletPosCase):
     def test_backend_sale_and_use_post_entries(self):
         deferred = self.accounts["deferred"]
         before = self.account_balance(deferred)
-        package = self.member.with_user(self.cashier_a).chain_count_card_sell(
+        package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
             self.haircut_card, store=self.store_a, journal=self.cash_journal
         )
         self.assertEqual(self.account_balance(deferred) - before, 800)
-        move = package.with_user(self.cashier_a).chain_count_card_use(
+        move = package.with_user(self.cashier_a)._chain_count_card_use(
             store=self.store_a, service=self.wash
         )
         self.assertEqual(move.move_id.state, "posted")
         self.assertEqual(self.account_balance(deferred) - before, 720)
 
     def test_refund_of_unused_uses_is_pro_rata_and_needs_a_manager(self):
-        package = self.member.with_user(self.cashier_a).chain_count_card_sell(
+        package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
             self.haircut_card, store=self.store_a, journal=self.cash_journal
         )
-        package.with_user(self.cashier_a).chain_count_card_use(store=self.store_a, uses=3)
+        package.with_user(self.cashier_a)._chain_count_card_use(store=self.store_a, uses=3)
         with self.assertRaisesRegex(AccessError, "store manager"):
-            package.with_user(self.cashier_a).chain_count_card_refund(
+            package.with_user(self.cashier_a)._chain_count_card_refund(
                 self.cash_journal, "moving", store=self.store_a
             )
-        line = package.with_user(self.manager_a).chain_count_card_refund(
+        line = package.with_user(self.manager_a)._chain_count_card_refund(
             self.cash_journal, "moving", store=self.store_a
         )
         self.assertEqual((line.kind, line.uses, line.amount), ("refund", -7, -560))
@@ -147,12 +147,12 @@ class TestCountCardFlow(WalletPosCase):
             (package.state, package.uses_remaining, package.value_remaining), ("refunded", 0, 0)
         )
         with self.assertRaisesRegex(UserError, "no uses left"):
-            package.with_user(self.manager_a).chain_count_card_refund(
+            package.with_user(self.manager_a)._chain_count_card_refund(
                 self.cash_journal, "again", store=self.store_a
             )
 
     def test_nightly_job_expires_cards_and_books_breakage(self):
-        package = self.member.with_user(self.cashier_a).chain_count_card_sell(
+        package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
             self.haircut_card, store=self.store_a, journal=self.cash_journal
         )
         self.env.cr.execute(
@@ -161,7 +161,7 @@ class TestCountCardFlow(WalletPosCase):
         )
         package.invalidate_recordset()
         with self.assertRaisesRegex(UserError, "expired on"):
-            package.with_user(self.cashier_a).chain_count_card_use(store=self.store_a)
+            package.with_user(self.cashier_a)._chain_count_card_use(store=self.store_a)
         breakage_before = self.account_balance(self.accounts["breakage"])
         self.assertEqual(self.env["chain.count.card.package"]._cron_expire_packages(), 1)
         self.assertEqual((package.state, package.value_remaining), ("expired", 0))
@@ -189,7 +189,7 @@ class TestCountCardFlow(WalletPosCase):
     def test_count_card_ledger_equals_the_cache(self):
         _order, package = self.sell_at_till()
         self.use_at_till(package)
-        package.with_user(self.cashier_a).chain_count_card_renew(
+        package.with_user(self.cashier_a)._chain_count_card_renew(
             5, 300, store=self.store_a, journal=self.cash_journal
         )
         self.assertEqual(self.env["chain.count.card.move"]._check_ledger_consistency(), [])

@@ -13,7 +13,7 @@ class TestOperationLog(ChainMemberCase):
         return (
             self.env["chain.operation.log"]
             .with_user(self.cashier_a)
-            .log_operation(
+            ._log_operation(
                 "store_update",
                 self.store_a,
                 before={"phone": "1"},

@@ -11,8 +11,8 @@ class TestRoles(ChainMemberCase):
     def setUpClass(cls):
         super().setUpClass()
         Log = cls.env["chain.operation.log"]
-        cls.log_a = Log.log_operation("store_update", cls.store_a, store=cls.store_a)
-        cls.log_b = Log.log_operation("store_update", cls.store_b, store=cls.store_b)
+        cls.log_a = Log._log_operation("store_update", cls.store_a, store=cls.store_a)
+        cls.log_b = Log._log_operation("store_update", cls.store_b, store=cls.store_b)
         cls.member = cls.env["res.partner"].create(
             {"name": "Member Mei", "is_member": True, "mobile": "13600001111"}
         )

@@ -16,7 +16,7 @@ class TestWalletCardSync(WalletPosCase):
     def setUp(self):
         super().setUp()
         self.topup(100)
-        self.package = self.member.with_user(self.cashier_a).chain_count_card_sell(
+        self.package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
             self.haircut_card, store=self.store_a, journal=self.cash_journal
         )
         issue = (

@@ -153,7 +153,7 @@ class TestWalletConcurrency(TransactionCase):
 
     def _pay(self, store_key, amount, key, env):
         member = env["res.partner"].browse(self.ids["member"])
-        return member.chain_wallet_pay(
+        return member._chain_wallet_pay(
             amount,
             store=env["chain.store"].browse(self.ids[store_key]),
             key=key,

@@ -56,7 +56,7 @@ class TestWalletTour(HttpCase):
                 "payment_method_ids": [Command.set(cash.ids)],
             }
         )
-        cls.package = cls.member.chain_count_card_sell(
+        cls.package = cls.member._chain_count_card_sell(
             cls.card_product, store=cls.store, journal=journal
         )
 

@@ -17,7 +17,7 @@ class ChainCountCardUse(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.package_id.chain_count_card_use(
+        self.package_id._chain_count_card_use(
             store=self.store_id,
             uses=self.uses,
             service=self.service_id or None,
@@ -50,7 +50,7 @@ class ChainCountCardRefund(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.package_id.chain_count_card_refund(
+        self.package_id._chain_count_card_refund(
             self.journal_id,
             self.reason,
             store=self.store_id,

@@ -40,7 +40,7 @@ class ChainCountCardSell(models.TransientModel):
             raise UserError(_("Sell at least one count card."))
         if self.package_id:
             uses = self.product_id.chain_count_card_uses * self.qty
-            self.package_id.chain_count_card_renew(
+            self.package_id._chain_count_card_renew(
                 uses,
                 self.price,
                 store=self.store_id,
@@ -48,7 +48,7 @@ class ChainCountCardSell(models.TransientModel):
                 key=self._key("renew"),
             )
         else:
-            self.partner_id.chain_count_card_sell(
+            self.partner_id._chain_count_card_sell(
                 self.product_id,
                 store=self.store_id,
                 qty=self.qty,

@@ -27,7 +27,7 @@ class ChainMemberTierChange(models.TransientModel):
             raise UserError(_("Say why: the reason goes to the operation log."))
         before = {"tier": self.partner_id.member_tier_id.name or ""}
         self.partner_id._chain_set_tier(self.tier_id, "manual", reason=self.reason)
-        self.env["chain.operation.log"].log_operation(
+        self.env["chain.operation.log"]._log_operation(
             "tier_change",
             self.partner_id,
             before=before,

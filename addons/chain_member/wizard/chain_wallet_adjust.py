@@ -19,7 +19,7 @@ class ChainWalletAdjust(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.partner_id.chain_wallet_adjust(
+        self.partner_id._chain_wallet_adjust(
             principal=self.principal,
             bonus=self.bonus,
             reason=self.reason,

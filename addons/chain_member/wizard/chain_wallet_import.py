@@ -60,7 +60,7 @@ class ChainWalletImport(models.TransientModel):
                 ) from error
             if not principal and not bonus:
                 continue
-            member.chain_wallet_adjust(
+            member._chain_wallet_adjust(
                 principal=principal,
                 bonus=bonus,
                 reason=_("Opening balance (%(file)s)", file=self.filename or digest),

@@ -32,7 +32,7 @@ class ChainWalletTopup(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.partner_id.chain_wallet_topup(
+        self.partner_id._chain_wallet_topup(
             self.amount,
             store=self.store_id,
             journal=self.journal_id,

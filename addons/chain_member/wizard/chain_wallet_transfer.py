@@ -14,7 +14,7 @@ class ChainWalletTransfer(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.partner_id.chain_wallet_transfer(
+        self.partner_id._chain_wallet_transfer(
             self.target_partner_id,
             self.amount,
             self.reason,

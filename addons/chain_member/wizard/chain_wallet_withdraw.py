@@ -31,7 +31,7 @@ class ChainWalletWithdraw(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.partner_id.chain_wallet_withdraw(
+        self.partner_id._chain_wallet_withdraw(
             self.amount,
             self.journal_id,
             self.reason,
