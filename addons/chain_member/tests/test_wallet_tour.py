@@ -41,9 +41,7 @@ class WalletTourCase(HttpCase):
         cls.cash = env["pos.payment.method"].create(
             {"name": "Cash", "journal_id": cls.cash_journal.id}
         )
-        cls.bank = env["pos.payment.method"].create(
-            {"name": "Bank", "journal_id": bank_journal.id}
-        )
+        cls.bank = env["pos.payment.method"].create({"name": "Bank", "journal_id": bank_journal.id})
         cls.config = env["pos.config"].create(
             {
                 "name": "Wallet Till",
@@ -121,7 +119,9 @@ class TestWalletTour(WalletTourCase):
     def test_wallet_at_the_till(self):
         self.run_tour()
         # the refund gave back to the balance what the balance paid (100), not the whole 150
-        self.assertEqual(self.ledger(), [("topup", 100, 0), ("payment", -100, 0), ("refund", 100, 0)])
+        self.assertEqual(
+            self.ledger(), [("topup", 100, 0), ("payment", -100, 0), ("refund", 100, 0)]
+        )
         self.assertEqual(self.balance(), 100)
         refund = self.orders().filtered(lambda order: order.amount_total < 0)
         self.assertEqual(self.payments(refund), [("Cash", -50), ("Stored Value", -100)])
@@ -152,7 +152,7 @@ class TestWalletTourSplit(WalletTourCase):
 
 @tagged("post_install", "-at_install")
 class TestWalletTourWholeBalance(WalletTourCase):
-    """"Use the whole balance": 80 held pays 80 of a 150 haircut, cash the rest."""
+    """ "Use the whole balance": 80 held pays 80 of a 150 haircut, cash the rest."""
 
     tour = "ChainWalletWholeBalanceTour"
     opening_balance = 80
@@ -175,9 +175,7 @@ class TestWalletTourRefundSplit(WalletTourCase):
 
     def test_refund_proposes_the_original_split(self):
         self.run_tour()
-        self.assertEqual(
-            self.ledger(), [("topup", 200, 0), ("payment", -60, 0), ("refund", 60, 0)]
-        )
+        self.assertEqual(self.ledger(), [("topup", 200, 0), ("payment", -60, 0), ("refund", 60, 0)])
         self.assertEqual(self.balance(), 200)
         sale, refund = self.orders()
         self.assertEqual(self.payments(sale), [("Bank", 40), ("Stored Value", 60)])

@@ -37,6 +37,12 @@ export class ChainWalletPayment extends PaymentInterface {
         if (due < 0) {
             return this._giveBack(order, line, -due);
         }
+        if (order.lines.some((orderLine) => orderLine.product_id.chain_wallet_topup)) {
+            this._showError(
+                _t("A top-up is paid with money, never from the stored value itself.")
+            );
+            return false;
+        }
         return this._pay(order, line, partner, due);
     }
 
@@ -136,8 +142,9 @@ export class ChainWalletPayment extends PaymentInterface {
             );
             return false;
         }
-        const share = split ? this.env.utils.roundCurrency(split.wallet - order.chainWalletGivenBack(line)) : 0;
-        if (!(share > 0) || this.env.utils.floatIsZero(share)) {
+        const givenBack = order.chainWalletGivenBack(line);
+        const share = split ? this.env.utils.roundCurrency(split.wallet - givenBack) : 0;
+        if (!(share > 0)) {
             this._showError(
                 split?.wallet
                     ? _t("The stored value already gets back its share of the refunded order.")

@@ -78,7 +78,11 @@ export class ChainWalletAmountPopup extends NumberPopup {
         if (this.props.refund) {
             return _t("Give back the original share (%s)", this.formatAmount(this.props.max));
         }
-        return _t("Use the whole balance (%s)", this.formatAmount(this.props.max));
+        const available = this.props.available;
+        if (available !== undefined && this.env.utils.roundCurrency(available - this.props.due) < 0) {
+            return _t("Use the whole balance (%s)", this.formatAmount(this.props.max));
+        }
+        return _t("Pay all that is due (%s)", this.formatAmount(this.props.max));
     }
 
     useMax() {
