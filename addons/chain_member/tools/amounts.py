@@ -8,7 +8,6 @@ operation above the chain's ceiling (setting *Largest Single Amount*, config par
 
 import math
 
-from odoo import _
 from odoo.exceptions import UserError
 
 CEILING_PARAM = "chain_member.amount_ceiling"
@@ -17,7 +16,7 @@ DEFAULT_CEILING = 50000.0
 
 def parse_amount(env, value, label=None):
     """``value`` as a finite float, or a UserError naming ``label`` (what the amount is)."""
-    label = label or _("The amount")
+    label = label or env._("The amount")
     number = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)
@@ -29,7 +28,7 @@ def parse_amount(env, value, label=None):
             number = None
     if number is None or not math.isfinite(number):
         raise UserError(
-            _("%(label)s must be a number; %(value)r is not one.", label=label, value=value)
+            env._("%(label)s must be a number; %(value)r is not one.", label=label, value=value)
         )
     return number
 
@@ -51,10 +50,10 @@ def check_amount(env, value, label=None, ceiling=None):
     ceiling = amount_ceiling(env) if ceiling is None else ceiling
     if ceiling and abs(number) > ceiling:
         raise UserError(
-            _(
+            env._(
                 "%(label)s of %(amount)s is above the chain's limit for a single operation "
                 "(%(ceiling)s). Split it, or ask headquarters to raise the limit.",
-                label=label or _("The amount"),
+                label=label or env._("The amount"),
                 amount=f"{number:,.2f}",
                 ceiling=f"{ceiling:,.2f}",
             )
