@@ -1,6 +1,7 @@
 import datetime
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 DEFAULT_EXPIRING_DAYS = 7
 
@@ -15,6 +16,20 @@ class ChainCountCardPackage(models.Model):
         help='The expiry date the SMS warning "expires soon" was queued for (a renewed card '
         "is warned again before its new date).",
     )
+
+    def write(self, vals):
+        if not self.env.su and "chain_sms_expiring_warned_for" in vals:
+            # the expiry job's own stamp: a client's write would silence or repeat a warning
+            if any(
+                package.chain_sms_expiring_warned_for
+                != _as_date(vals["chain_sms_expiring_warned_for"])
+                for package in self
+            ):
+                raise AccessError(_("The expiry warning's date is kept by the warning job."))
+            vals = {
+                key: value for key, value in vals.items() if key != "chain_sms_expiring_warned_for"
+            }
+        return super().write(vals)
 
     @api.model
     def _cron_chain_sms_expiring(self, today=None):
@@ -90,3 +105,11 @@ class ChainCountCardPackage(models.Model):
             return max(int(value), 0) if value else DEFAULT_EXPIRING_DAYS
         except ValueError:
             return DEFAULT_EXPIRING_DAYS
+
+
+def _as_date(value):
+    """A client's date value as a date (None when it is not one: it then changes something)."""
+    try:
+        return fields.Date.to_date(value) or False
+    except (TypeError, ValueError):
+        return None

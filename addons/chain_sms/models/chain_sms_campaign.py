@@ -140,11 +140,13 @@ class ChainSmsCampaign(models.Model):
 
     # -- actions -----------------------------------------------------------------------------
     def action_send_now(self):
+        self.check_access("write")
         for campaign in self:
             campaign._chain_queue()
         return True
 
     def action_schedule(self):
+        self.check_access("write")
         for campaign in self:
             campaign._chain_check_ready()
             if not campaign.scheduled_at:
@@ -159,6 +161,7 @@ class ChainSmsCampaign(models.Model):
 
     def action_cancel(self):
         """Stop the campaign: messages not sent yet are cancelled."""
+        self.check_access("write")
         self.env["sms.sms"].flush_model(["chain_campaign_id", "state"])
         for campaign in self:
             if campaign.state == "done":
@@ -177,6 +180,7 @@ class ChainSmsCampaign(models.Model):
         return True
 
     def action_draft(self):
+        self.check_access("write")
         self.filtered(lambda c: c.state in ("scheduled", "cancel") and not c.message_count).write(
             {"state": "draft"}
         )
@@ -184,6 +188,7 @@ class ChainSmsCampaign(models.Model):
 
     def action_test_send(self):
         self.ensure_one()
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": _("Test Send"),
@@ -195,6 +200,7 @@ class ChainSmsCampaign(models.Model):
 
     def action_view_messages(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("chain_sms.chain_sms_message_action")
         action["domain"] = [("chain_campaign_id", "=", self.id)]
         action["context"] = {}

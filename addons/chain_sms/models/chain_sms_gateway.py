@@ -1,6 +1,7 @@
 import secrets
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..tools import PROVIDERS, rate_limit, redaction
 from ..tools.provider import ProviderConfig
@@ -99,18 +100,29 @@ class ChainSmsGateway(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._chain_check_hq()
         for vals in vals_list:
             redaction.register_secrets(vals.get("api_key"), vals.get("api_secret"))
         return super().create(vals_list)
 
     def write(self, vals):
+        self._chain_check_hq()
         redaction.register_secrets(vals.get("api_key"), vals.get("api_secret"))
         return super().write(vals)
 
     def action_regenerate_token(self):
-        for gateway in self:
+        """A new secret for the push addresses (the provider must be given the new ones)."""
+        self._chain_check_hq()
+        self.check_access("write")
+        for gateway in self.sudo():
             gateway.inbound_token = secrets.token_urlsafe(24)
         return True
+
+    @api.model
+    def _chain_check_hq(self):
+        """Gateways hold the providers' credentials: HQ managers only (and the server)."""
+        if not (self.env.su or self.env.user.has_group(HQ)):
+            raise AccessError(_("Only headquarters managers administer the SMS gateways."))
 
     def _chain_push_url(self, kind, base_url=None):
         self.ensure_one()
@@ -147,4 +159,6 @@ class ChainSmsGateway(models.Model):
     def _chain_check_token(self, token):
         self.ensure_one()
         expected = self.sudo().inbound_token or ""
-        return bool(expected) and secrets.compare_digest(expected, token or "")
+        if not expected or not isinstance(token, str):
+            return False
+        return secrets.compare_digest(expected.encode(), token.encode())

@@ -17,21 +17,27 @@ class PosOrder(models.Model):
         return super()._chain_apply_wallet_payments(partner, store, key)
 
     def _chain_check_sms_confirmation(self, partner, store):
+        """Refuse the order when its payments from the balance reach the threshold and no SMS
+        code confirmed them: the total is the order's own (the sum of its positive
+        stored-value payments, whatever the number of lines), and the code must be the
+        member's, for exactly this order's uuid, for at least that total, and taken by no other
+        order (``chain.sms.verification._payment_confirmed``)."""
         payments = self.payment_ids.filtered(
             lambda p: p.payment_method_id.chain_wallet and p.amount > 0
         )
-        total = sum(payments.mapped("amount"))
         if not payments or not partner:
             return
+        currency = store.company_id.currency_id
+        total = currency.round(sum(payments.mapped("amount")))
         Verification = self.env["chain.sms.verification"]
-        if not Verification.payment_requires_code(partner, total, store):
+        if not Verification._payment_requires_code(partner, total, store):
             return
-        if not Verification.payment_confirmed(partner, self.uuid, total, store):
+        if not Verification._payment_confirmed(partner, self, total, store):
             raise UserError(
                 _(
                     "The payment of %(amount)s from the stored value of %(member)s was not "
                     "confirmed with the code sent to the member's mobile.",
-                    amount=store.company_id.currency_id.format(total),
+                    amount=currency.format(total),
                     member=partner.display_name,
                 )
             )

@@ -5,7 +5,8 @@ import unicodedata
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -38,9 +39,28 @@ class ResPartner(models.Model):
         for partner in self:
             partner.chain_sms_count = counts.get(partner, 0)
 
+    def write(self, vals):
+        if not self.env.su and "chain_sms_birthday_greeted_on" in vals:
+            # the birthday job's own stamp (a client clearing it would greet twice, setting it
+            # would skip a greeting)
+            if any(
+                partner.chain_sms_birthday_greeted_on
+                != _as_date(vals["chain_sms_birthday_greeted_on"])
+                for partner in self
+            ):
+                raise AccessError(
+                    _("The day of the last birthday greeting is kept by the greeting job.")
+                )
+            vals = {
+                key: value for key, value in vals.items() if key != "chain_sms_birthday_greeted_on"
+            }
+        return super().write(vals)
+
     def action_chain_sms_messages(self):
         """The member's text messages (the Member 360 form's smart button, HQ managers)."""
         self.ensure_one()
+        if not self.env.user.has_group("chain_member.group_chain_hq_manager"):
+            raise AccessError(_("Only headquarters managers read the members' text messages."))
         action = self.env["ir.actions.act_window"]._for_xml_id("chain_sms.chain_sms_message_action")
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"create": False}
@@ -211,3 +231,11 @@ class ResPartner(models.Model):
 def _normalise_reply(text):
     text = unicodedata.normalize("NFKC", text or "").casefold()
     return re.sub(r"[\W_]+", "", text)
+
+
+def _as_date(value):
+    """A client's date value as a date (None when it is not one: it then changes something)."""
+    try:
+        return fields.Date.to_date(value) or False
+    except (TypeError, ValueError):
+        return None

@@ -3,7 +3,8 @@ import logging
 import threading
 import time
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..tools.provider import (
     ACCEPTED,
@@ -207,8 +208,10 @@ class SmsSms(models.Model):
                 )
         if not by_gateway:
             return
-        if not self.env.context.get("chain_sms_queue") and not self.env.context.get(
-            "chain_sms_send_now"
+        # the context says which of the server's own senders runs, never a permission: a
+        # client's call (never superuser) only triggers the queue
+        if not self.env.su or not (
+            self.env.context.get("chain_sms_queue") or self.env.context.get("chain_sms_send_now")
         ):
             # a provider is called only with the claim protocol of the queue runner
             self._chain_trigger_queue()
@@ -218,7 +221,11 @@ class SmsSms(models.Model):
 
     # -- actions ----------------------------------------------------------------------------
     def action_chain_retry(self):
-        """Put failed messages back in the queue (a message sent already is never resent)."""
+        """Put failed messages back in the queue (a message sent already is never resent).
+        HQ managers (who may write messages) only."""
+        self.check_access("write")
+        if not (self.env.su or self.env.user.has_group("chain_member.group_chain_hq_manager")):
+            raise AccessError(_("Only headquarters managers send failed messages again."))
         failed = self.filtered(
             lambda sms: sms.state == "error" and not sms.chain_provider_message_id
         )

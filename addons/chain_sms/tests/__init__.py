@@ -13,3 +13,4 @@ from . import test_portal_login
 from . import test_payment_code
 from . import test_payment_code_tour
 from . import test_event_flows
+from . import test_security_sms

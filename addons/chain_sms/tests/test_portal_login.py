@@ -31,6 +31,7 @@ class TestPortalLogin(ChainSmsCase, HttpCase):
             "/chain_sms/login/send", data={"csrf_token": token, "number": number}
         )
         self.assertEqual(response.status_code, 200)
+        self.run_queue()  # the code leaves through the queue (triggered at once)
         return token
 
     def test_a_member_signs_in_with_the_code(self):

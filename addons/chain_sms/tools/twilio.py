@@ -139,8 +139,10 @@ class TwilioProvider(SmsProvider):
         return "<Response></Response>", "text/xml"
 
     def check_signature(self, url, form, signature):
+        if not isinstance(signature, str) or not signature:
+            return False
         expected = request_signature(self.config.api_secret, url, form)
-        return hmac.compare_digest(expected, signature or "")
+        return hmac.compare_digest(expected.encode(), signature.encode())
 
     def _url(self, path):
         base = (self.config.endpoint or DEFAULT_ENDPOINT).rstrip("/")

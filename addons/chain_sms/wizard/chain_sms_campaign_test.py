@@ -36,6 +36,8 @@ class ChainSmsCampaignTest(models.TransientModel):
 
     def action_send(self):
         self.ensure_one()
+        self.check_access("write")
+        self.campaign_id.check_access("write")
         if not self.template_id:
             raise UserError(_("Choose the text to send."))
         number = self._normalised_number()
