@@ -6,25 +6,10 @@ import { SmsCodeDialog } from "@chain_sms/wallet/sms_code_dialog";
 /**
  * A large payment from the balance needs the code the member received by SMS (when the chain
  * enables it): the server answers ``sms_code_required``, the cashier enters the code (or has
- * a new one sent) and the authorisation is asked again with it.
+ * a new one sent) and the authorisation is asked again with it. (chain_member's tender already
+ * sends ``wallet_paid``, what the order's other stored-value lines take.)
  */
 patch(ChainWalletPayment.prototype, {
-    _authorizeKwargs(order, line) {
-        const kwargs = super._authorizeKwargs(...arguments);
-        // what other accepted stored-value lines of the order already take: the threshold
-        // applies to the order's total from the balance
-        const walletPaid = order.payment_ids
-            .filter(
-                (other) =>
-                    other !== line &&
-                    other.payment_method_id.chain_wallet &&
-                    other.amount > 0 &&
-                    other.get_payment_status() === "done"
-            )
-            .reduce((sum, other) => sum + other.amount, 0);
-        return { ...kwargs, wallet_paid: walletPaid };
-    },
-
     async _nextAuthorizeKwargs(result, kwargs) {
         if (!result.sms_code_required) {
             return super._nextAuthorizeKwargs(...arguments);
