@@ -35,14 +35,15 @@ def read_threat_model():
     for line in section.splitlines():
         if not line.startswith("|") or line.startswith("| ---"):
             continue
-        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
         if len(cells) < 2:
             continue
-        models = re.findall(r"`([a-z_.]+)`", cells[0])
+        models = re.findall(r"\b[a-z_]+(?:\.[a-z_]+)+\b", cells[0])
         names = re.findall(r"`([A-Za-z_][A-Za-z0-9_]*)`", cells[1])
         for model in models:
             for name in names:
-                methods.add((model, name))
+                if not name.startswith("_"):  # private helpers named for the reader
+                    methods.add((model, name))
     return methods
 
 
