@@ -431,13 +431,13 @@ class TestSecurityWalletFields(WalletSecurityCase):
                 for vals in hacks:
                     with self.subTest(user=user.login, context=context, vals=vals):
                         self.assertRefused(
-                            (AccessError, UserError),
+                            UserError,
                             account.with_user(user).with_context(**context).write,
                             vals,
                         )
                 with self.subTest(user=user.login, context=context, op="create"):
                     self.assertRefused(
-                        (AccessError, UserError),
+                        UserError,
                         self.env["chain.wallet.account"]
                         .with_user(user)
                         .with_context(**context)
@@ -450,7 +450,7 @@ class TestSecurityWalletFields(WalletSecurityCase):
                     )
                 with self.subTest(user=user.login, context=context, op="unlink"):
                     self.assertRefused(
-                        (AccessError, UserError),
+                        UserError,
                         account.with_user(user).with_context(**context).unlink,
                     )
         # not even the server's own sudo() writes a balance through the ORM
@@ -472,10 +472,10 @@ class TestSecurityWalletFields(WalletSecurityCase):
                 package = self.package.with_user(user).with_context(**context)
                 for vals in hacks:
                     with self.subTest(user=user.login, context=context, vals=vals):
-                        self.assertRefused((AccessError, UserError), package.write, vals)
+                        self.assertRefused(UserError, package.write, vals)
                 with self.subTest(user=user.login, op="create"):
                     self.assertRefused(
-                        (AccessError, UserError),
+                        UserError,
                         self.env["chain.count.card.package"]
                         .with_user(user)
                         .with_context(**context)
@@ -492,7 +492,7 @@ class TestSecurityWalletFields(WalletSecurityCase):
                         },
                     )
                 with self.subTest(user=user.login, op="unlink"):
-                    self.assertRefused((AccessError, UserError), package.unlink)
+                    self.assertRefused(UserError, package.unlink)
         for vals in hacks[:-1]:
             with self.subTest(sudo=vals):
                 self.assertRefused(UserError, self.package.sudo().write, vals)
@@ -507,10 +507,10 @@ class TestSecurityWalletFields(WalletSecurityCase):
                 for record in (line, move):
                     records = record.with_user(user).with_context(**context)
                     with self.subTest(user=user.login, model=record._name, context=context):
-                        self.assertRefused((AccessError, UserError), records.write, {"amount": 1e6})
-                        self.assertRefused((AccessError, UserError), records.unlink)
+                        self.assertRefused(UserError, records.write, {"amount": 1e6})
+                        self.assertRefused(UserError, records.unlink)
                         self.assertRefused(
-                            (AccessError, UserError),
+                            UserError,
                             self.env[record._name].with_user(user).with_context(**context).create,
                             {"partner_id": self.member.id, "amount": 1e6},
                         )
@@ -529,12 +529,10 @@ class TestSecurityWalletFields(WalletSecurityCase):
             for context in [{}, *CONTEXT_KEYS]:
                 records = session.with_user(user).with_context(**context)
                 with self.subTest(user=user.login, context=context):
+                    self.assertRefused(UserError, records.write, {"state": "billed", "units": 0})
+                    self.assertRefused(UserError, records.unlink)
                     self.assertRefused(
-                        (AccessError, UserError), records.write, {"state": "billed", "units": 0}
-                    )
-                    self.assertRefused((AccessError, UserError), records.unlink)
-                    self.assertRefused(
-                        (AccessError, UserError),
+                        UserError,
                         self.env["chain.timed.session"]
                         .with_user(user)
                         .with_context(**context)
@@ -605,12 +603,8 @@ class TestSecurityWalletTimer(WalletSecurityCase):
         for name in ("cashier_b", "manager_b", "merchant", "portal", "internal"):
             user = self.roles[name]
             with self.subTest(role=name):
-                self.assertRefused(
-                    (AccessError, UserError), session.with_user(user).chain_timer_stop
-                )
-                self.assertRefused(
-                    (AccessError, UserError), session.with_user(user).chain_timer_cancel
-                )
+                self.assertRefused(UserError, session.with_user(user).chain_timer_stop)
+                self.assertRefused(UserError, session.with_user(user).chain_timer_cancel)
         Session = self.env["chain.timed.session"].with_user(self.cashier_a)
         self.assertRefused(UserError, Session.browse(10**9).chain_timer_stop)
         self.assertRefused(UserError, (session | Session.browse(10**9)).chain_timer_cancel)
@@ -891,8 +885,8 @@ class TestSecurityWalletServices(WalletSecurityCase):
         }
         for name, call in calls.items():
             for amount in ("abc", float("nan"), float("inf"), 1e12, None, [1]):
-                if name == "adjust bonus" and amount is None:
-                    continue  # no bonus part: a valid adjustment of the principal
+                if name in ("adjust bonus", "count card price") and amount is None:
+                    continue  # no bonus part / the list price: valid calls
                 with self.subTest(service=name, amount=amount):
                     self.assertRefused(UserError, call, amount)
 
