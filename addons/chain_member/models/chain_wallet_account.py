@@ -98,7 +98,7 @@ class ChainWalletAccount(models.Model):
             account.has_pin = rows.get(account.id, False)
 
     @api.model_create_multi
-    def create(self, vals_list):
+    def create(self, vals_list):  # pylint: disable=method-required-super
         # accounts are opened by the service (_get_or_create, one race-proof statement)
         raise AccessError(_("A stored-value account is opened by the stored-value service only."))
 

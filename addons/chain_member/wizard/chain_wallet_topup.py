@@ -1,7 +1,11 @@
+import logging
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.amounts import check_amount
+
+_logger = logging.getLogger(__name__)
 
 
 class ChainWalletTopup(models.TransientModel):
@@ -30,8 +34,8 @@ class ChainWalletTopup(models.TransientModel):
                     preview = wizard.partner_id.chain_wallet_preview_bonus(
                         wizard.amount, store=wizard.store_id, partner=wizard.partner_id
                     )
-                except UserError:  # not the user's store, amount over the ceiling: no preview
-                    pass
+                except UserError as error:  # not the user's store, over the ceiling
+                    _logger.debug("no top-up bonus preview: %s", error)
             wizard.bonus = preview["bonus"]
             wizard.bonus_points = preview["points"]
             wizard.rule_name = preview["rule"]
