@@ -1,7 +1,11 @@
+import math
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from ..tools.amounts import check_amount
 
 PACKAGE_STATES = [
     ("active", "Active"),
@@ -9,6 +13,35 @@ PACKAGE_STATES = [
     ("expired", "Expired"),
     ("refunded", "Refunded"),
 ]
+
+
+# Moved only by the guarded statement of _move (the ledger's cache); zero at creation.
+LEDGER_FIELDS = (
+    "uses_total",
+    "uses_remaining",
+    "value_total",
+    "value_remaining",
+    "last_uses",
+    "last_value",
+)
+# Never written through the ORM once the package exists, not even with sudo().
+GUARDED_FIELDS = frozenset(
+    {
+        *LEDGER_FIELDS,
+        "state",
+        "partner_id",
+        "product_id",
+        "service_ids",
+        "store_id",
+        "company_id",
+        "currency_id",
+        "date_start",
+        "date_expiry",
+        "move_ids",
+    }
+)
+# The largest number of uses one operation adds or takes.
+MAX_USES = 10000
 
 
 class ChainCountCardPackage(models.Model):
@@ -94,16 +127,18 @@ class ChainCountCardPackage(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(_("A count card is created by selling it, never directly."))
+        if any(vals.get(name) for vals in vals_list for name in LEDGER_FIELDS):
+            raise UserError(_("A count card's uses and value come from its ledger."))
+        return super().create(vals_list)
+
     def write(self, vals):
-        guarded = {
-            "uses_remaining",
-            "value_remaining",
-            "uses_total",
-            "value_total",
-            "state",
-            "partner_id",
-        }
-        if guarded & set(vals):
+        if not self.env.su:
+            raise AccessError(_("A count card changes only through its operations."))
+        if GUARDED_FIELDS & set(vals):
             raise UserError(_("A count card changes only through its ledger."))
         return super().write(vals)
 
@@ -147,15 +182,17 @@ class ChainCountCardPackage(models.Model):
     # ------------------------------------------------------------------------------------------
     # The service (see README.md, "Stored value")
     # ------------------------------------------------------------------------------------------
-    def _chain_count_card_use(self, store=None, uses=1, service=None, key=None, pos_order_line=None):
+    def _chain_count_card_use(
+        self, store=None, uses=1, service=None, key=None, pos_order_line=None
+    ):
         """Consume ``uses`` (from any store of the chain) and recognise their value. A POS use
         (``pos_order_line``) is booked by the session's closing entry; a backend use now."""
         self.ensure_one()
         partner = self.partner_id
         store = partner._chain_wallet_prepare("count_card", store)
-        if uses <= 0:
-            raise UserError(_("A use consumes at least one use."))
-        if service and self.service_ids and service not in self.service_ids:
+        uses = self._check_uses(uses)
+        covered = self.service_ids or self.product_id
+        if service and service not in covered:
             raise UserError(
                 _(
                     "%(card)s does not cover %(service)s.",
@@ -239,10 +276,15 @@ class ChainCountCardPackage(models.Model):
             raise UserError(
                 _("%(card)s is %(state)s and cannot be renewed.", card=self.name, state=self.state)
             )
-        if uses <= 0 or amount < 0:
+        uses = self._check_uses(uses)
+        amount = check_amount(self.env, amount, _("The renewal price"))
+        if amount < 0:
             raise UserError(_("A renewal adds uses for a price."))
         if not journal and not pos_order_line:
             raise UserError(_("Say how the renewal was paid: a cash or bank journal."))
+        if journal:
+            self._check_own_company(store)
+            self.partner_id._chain_wallet_check_journal(journal, self.company_id)
         days = self.product_id.chain_count_card_validity_days if days is None else days
         expiry = False
         if days:
@@ -279,6 +321,8 @@ class ChainCountCardPackage(models.Model):
             raise UserError(_("%(card)s has no uses left to refund.", card=self.name))
         if not journal:
             raise UserError(_("Say which cash or bank journal pays the refund."))
+        self._check_own_company(store)
+        partner._chain_wallet_check_journal(journal, self.company_id)
         before = {"uses": self.uses_remaining, "value": self.value_remaining}
         company = self.company_id
 
@@ -448,6 +492,41 @@ class ChainCountCardPackage(models.Model):
     # ------------------------------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------------------------------
+    @api.model
+    def _check_uses(self, uses):
+        """``uses`` as a whole number of uses between 1 and MAX_USES, else a UserError."""
+        number = None
+        if isinstance(uses, int) and not isinstance(uses, bool):
+            number = uses
+        elif isinstance(uses, (float, str)):
+            try:
+                value = float(uses)
+            except ValueError:
+                value = None
+            if value is not None and math.isfinite(value) and value == int(value):
+                number = int(value)
+        if number is None:
+            raise UserError(
+                _("The number of uses must be a whole number; %(value)r is not one.", value=uses)
+            )
+        if not 0 < number <= MAX_USES:
+            raise UserError(_("The number of uses must be between 1 and %(max)s.", max=MAX_USES))
+        return number
+
+    def _check_own_company(self, store):
+        """Money for this card (a renewal, a refund) goes through the books of the company that
+        sold it: only its stores take it in the backend."""
+        self.ensure_one()
+        if store.company_id != self.company_id:
+            raise UserError(
+                _(
+                    "%(card)s was sold by %(company)s: renew or refund it in one of that "
+                    "company's stores.",
+                    card=self.name,
+                    company=self.company_id.name,
+                )
+            )
+
     @staticmethod
     def _pos_values(pos_order_line):
         if not pos_order_line:

@@ -1,7 +1,12 @@
+import logging
 import math
 
+from psycopg2 import errors
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+_logger = logging.getLogger(__name__)
 
 TIMER_STATES = [
     ("running", "Running"),
@@ -54,34 +59,95 @@ class ChainTimedSession(models.Model):
     def _load_pos_data_fields(self, config_id):
         return ["partner_id", "product_id", "start", "stop", "units", "state"]
 
+    def init(self):
+        result = super().init()
+        # one running clock per member and service: a second start (a double click, a second
+        # till) is refused even when both starts race
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    """CREATE UNIQUE INDEX IF NOT EXISTS chain_timed_session_running_uniq
+                           ON chain_timed_session (partner_id, product_id)
+                        WHERE state = 'running'"""
+                )
+        except errors.UniqueViolation:
+            _logger.warning("Timed services run twice for one member: no uniqueness index yet")
+        return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(_("A timed service is started at the till only."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            raise AccessError(_("A timed service is started and stopped at the till only."))
+        return super().write(vals)
+
+    def unlink(self):
+        if not self.env.su:
+            raise AccessError(_("A timed service cannot be deleted: cancel it at the till."))
+        return super().unlink()
+
+    # ------------------------------------------------------------------------------------------
+    # The till (RPC): the cashier of the till's store
+    # ------------------------------------------------------------------------------------------
     @api.model
     def chain_timer_start(self, partner_id, product_id, config_id):
         """Start ``product`` for the member at the till ``config_id``; return the session's
-        values for the till."""
-        partner = self.env["res.partner"].browse(partner_id).exists()
-        product = self.env["product.product"].browse(product_id).exists()
-        config = self.env["pos.config"].browse(config_id).exists()
+        values for the till. The caller must be a cashier of the till's store."""
+        Partner = self.env["res.partner"]
+        config = Partner._chain_wallet_as_record("pos.config", config_id).sudo()
+        store = config.chain_store_id
+        if not store:
+            raise UserError(_("This point of sale belongs to no chain store."))
+        Partner._chain_wallet_check_right("count_card", store)
+        partner = Partner._chain_wallet_as_record("res.partner", partner_id).sudo()
         if not partner:
             raise UserError(_("Select the member first."))
+        if not partner.is_member:
+            raise UserError(
+                _("%(name)s is not a member: timed services are for members.", name=partner.name)
+            )
+        product = Partner._chain_wallet_as_record("product.product", product_id).sudo()
         if not product.chain_timed_service:
-            raise UserError(_("%(product)s is not a timed service.", product=product.display_name))
-        store = partner._chain_wallet_store(config.chain_store_id)
-        partner._chain_wallet_check_right("count_card", store)
-        session = self.sudo().create(
-            {
-                "partner_id": partner.id,
-                "product_id": product.id,
-                "store_id": store.id,
-                "config_id": config.id,
-            }
-        )
+            raise UserError(
+                _(
+                    "%(product)s is not a timed service.",
+                    product=product.display_name or _("This product"),
+                )
+            )
+        if product.company_id and product.company_id != store.company_id:
+            raise UserError(
+                _("%(product)s is not sold in this store.", product=product.display_name)
+            )
+        self._check_not_running(partner, product)
+        try:
+            with self.env.cr.savepoint():
+                session = self.sudo().create(
+                    {
+                        "partner_id": partner.id,
+                        "product_id": product.id,
+                        "store_id": store.id,
+                        "config_id": config.id,
+                        "user_id": self.env.uid,
+                    }
+                )
+        except errors.UniqueViolation as error:  # a parallel start won the race
+            raise UserError(
+                _(
+                    "%(product)s was just started for %(member)s at another till: stop it "
+                    "first.",
+                    product=product.display_name,
+                    member=partner.name,
+                )
+            ) from error
         return session._till_values()
 
     def chain_timer_stop(self):
         """Stop the clock and compute the units to charge; return the session's values."""
-        self.ensure_one()
-        session = self.sudo()
-        session.partner_id._chain_wallet_check_right("count_card", session.store_id)
+        session = self._till_session()
         if session.state != "running":
             raise UserError(_("This timed service is not running."))
         stop = fields.Datetime.now()
@@ -97,12 +163,42 @@ class ChainTimedSession(models.Model):
         return session._till_values()
 
     def chain_timer_cancel(self):
-        self.ensure_one()
-        self.sudo().partner_id._chain_wallet_check_right("count_card", self.sudo().store_id)
-        if self.state not in ("running", "stopped"):
+        session = self._till_session()
+        if session.state not in ("running", "stopped"):
             raise UserError(_("A billed timed service cannot be cancelled."))
-        self.sudo().state = "cancelled"
+        session.state = "cancelled"
         return True
+
+    def _till_session(self):
+        """This one session, as sudo, once the caller is known as a cashier of its store."""
+        if len(self) != 1:
+            raise UserError(_("Choose one timed service."))
+        session = self.sudo().exists()
+        if not session:
+            raise UserError(_("This timed service does not exist any more."))
+        self.env["res.partner"]._chain_wallet_check_right("count_card", session.store_id)
+        return session
+
+    def _check_not_running(self, partner, product):
+        running = self.sudo().search(
+            [
+                ("partner_id", "=", partner.id),
+                ("product_id", "=", product.id),
+                ("state", "=", "running"),
+            ],
+            limit=1,
+        )
+        if running:
+            raise UserError(
+                _(
+                    "%(product)s is already running for %(member)s (since %(start)s, at "
+                    "%(store)s): stop it first.",
+                    product=product.display_name,
+                    member=partner.name,
+                    start=fields.Datetime.to_string(running.start),
+                    store=running.store_id.name,
+                )
+            )
 
     def _units_for(self, minutes):
         """Units charged for ``minutes``: the free minutes first, then the product's time unit

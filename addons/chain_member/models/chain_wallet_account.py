@@ -1,10 +1,11 @@
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 # How a payment from the balance takes principal and bonus (chain-wide setting).
 SPEND_ORDERS = [
@@ -13,6 +14,26 @@ SPEND_ORDERS = [
     ("pro_rata", "Principal and bonus in proportion"),
 ]
 PIN_ITERATIONS = 100_000
+# A payment PIN is what the till's keypad types: 4 to 8 ASCII digits (never full-width digits or
+# other Unicode digits, which str.isdigit() accepts).
+PIN_PATTERN = re.compile(r"[0-9]{4,8}")
+# Columns that move only through the guarded SQL statements of this model (never an ORM write,
+# not even a sudo one).
+GUARDED_FIELDS = frozenset(
+    {
+        "principal",
+        "bonus",
+        "partner_id",
+        "currency_id",
+        "last_principal",
+        "last_bonus",
+        "pin_hash",
+        "pin_salt",
+        "pin_failures",
+        "pin_locked_until",
+        "transaction_ids",
+    }
+)
 
 
 class ChainWalletAccount(models.Model):
@@ -76,16 +97,15 @@ class ChainWalletAccount(models.Model):
         for account in self:
             account.has_pin = rows.get(account.id, False)
 
+    @api.model_create_multi
+    def create(self, vals_list):  # pylint: disable=method-required-super
+        # accounts are opened by the service (_get_or_create, one race-proof statement)
+        raise AccessError(_("A stored-value account is opened by the stored-value service only."))
+
     def write(self, vals):
-        guarded = {
-            "principal",
-            "bonus",
-            "partner_id",
-            "currency_id",
-            "last_principal",
-            "last_bonus",
-        }
-        if guarded & set(vals):
+        if not self.env.su:
+            raise AccessError(_("A stored-value account changes only through its service."))
+        if GUARDED_FIELDS & set(vals):
             raise UserError(_("A stored-value balance changes only through its ledger."))
         return super().write(vals)
 
@@ -218,8 +238,13 @@ class ChainWalletAccount(models.Model):
     # ------------------------------------------------------------------------------------------
     def _set_pin(self, pin):
         self.ensure_one()
-        if not pin or not pin.isdigit() or not 4 <= len(pin) <= 8:
-            raise UserError(_("The payment PIN must be 4 to 8 digits."))
+        if not self._pin_is_well_formed(pin):
+            raise UserError(
+                _(
+                    "The payment PIN must be 4 to 8 digits 0-9, as typed on the till's keypad "
+                    "(full-width digits such as １２３４ or other characters are not accepted)."
+                )
+            )
         salt = secrets.token_hex(16)
         self.env.cr.execute(
             """UPDATE chain_wallet_account SET pin_hash = %s, pin_salt = %s, pin_failures = 0,
@@ -236,67 +261,87 @@ class ChainWalletAccount(models.Model):
         )
         return digest.hex()
 
+    @staticmethod
+    def _pin_is_well_formed(pin):
+        return isinstance(pin, str) and bool(PIN_PATTERN.fullmatch(pin))
+
     def _verify_pin(self, pin):
         """Check ``pin``; count the failures and lock the PIN after too many. Raise UserError
         when refused. The caller must not roll the failure count back with the refusal:
         ``res.partner.chain_wallet_authorize`` turns the error into its answer, so that the
-        transaction that counted the failure commits."""
+        transaction that counted the failure commits.
+
+        The attempt is counted BEFORE the PIN is compared, by one guarded statement that also
+        refuses a locked PIN (:meth:`_count_pin_attempt`); a right PIN then resets the counter
+        in the same transaction. Two parallel guesses therefore both count: the row lock of the
+        first makes the second wait, and under REPEATABLE READ the second fails with a
+        serialization error and is retried by Odoo with a fresh snapshot, where it sees the new
+        count (or the lock). No guess is ever compared once the limit is reached.
+        """
         self.ensure_one()
-        account = self.sudo()
-        now = fields.Datetime.now()
-        if account.pin_locked_until and account.pin_locked_until > now:
-            raise UserError(
-                _(
-                    "The payment PIN is locked after too many wrong attempts. Try again after "
-                    "%(time)s or ask a store manager to unlock it.",
-                    time=fields.Datetime.to_string(account.pin_locked_until),
-                )
-            )
-        if not account.pin_hash:
-            raise UserError(_("This member has no payment PIN yet. Set one in the backend first."))
-        if pin and hmac.compare_digest(self._hash_pin(pin, account.pin_salt), account.pin_hash):
-            if account.pin_failures:
-                self._record_pin_result(success=True)
+        row = self._count_pin_attempt()
+        if row is None:
+            self._raise_pin_unavailable()
+        failures, pin_hash, salt, max_failures, lock_minutes = row
+        if self._pin_is_well_formed(pin) and hmac.compare_digest(
+            self._hash_pin(pin, salt), pin_hash
+        ):
+            self._reset_pin_lock()  # this attempt and the earlier failures are forgotten
             return True
-        failures, locked = self._record_pin_result(success=False)
-        if locked:
+        if failures >= max_failures:
             raise UserError(
                 _(
                     "Wrong payment PIN. The PIN is now locked for %(minutes)s minutes.",
-                    minutes=locked,
+                    minutes=lock_minutes,
                 )
             )
         raise UserError(
             _(
                 "Wrong payment PIN (%(left)s attempts left).",
-                left=max(self._pin_max_failures() - failures, 0),
+                left=max(max_failures - failures, 0),
             )
         )
 
-    def _record_pin_result(self, success):
-        """Count a PIN attempt; return (failures, lock minutes when it just locked)."""
-        cr = self.env.cr
-        if success:
-            cr.execute("UPDATE chain_wallet_account SET pin_failures = 0 WHERE id = %s", (self.id,))
-            self.invalidate_recordset(["pin_failures"])
-            return 0, 0
-        max_failures = self._pin_max_failures()
-        lock_minutes = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("chain_member.wallet_pin_lock_minutes", 30)
-        )
-        cr.execute(
+    def _count_pin_attempt(self):
+        """Count one PIN attempt with ONE guarded statement, unless the PIN is locked or unset.
+        Return (failures counted, pin hash, salt, max failures, lock minutes), or None when
+        refused (locked, or no PIN)."""
+        max_failures, lock_minutes = self._pin_max_failures(), self._pin_lock_minutes()
+        now = fields.Datetime.now()
+        # a serialization failure here is expected under parallel guesses: no "bad query" log
+        self.env.cr.execute(
             """UPDATE chain_wallet_account
                   SET pin_failures = pin_failures + 1,
-                      pin_locked_until = CASE WHEN pin_failures + 1 >= %s
-                          THEN %s ELSE pin_locked_until END
-                WHERE id = %s RETURNING pin_failures""",
-            (max_failures, fields.Datetime.now() + timedelta(minutes=lock_minutes), self.id),
+                      pin_locked_until = CASE WHEN pin_failures + 1 >= %(max)s
+                          THEN %(until)s ELSE pin_locked_until END
+                WHERE id = %(id)s AND pin_hash IS NOT NULL
+                  AND (pin_locked_until IS NULL OR pin_locked_until <= %(now)s)
+            RETURNING pin_failures, pin_hash, pin_salt""",
+            {
+                "id": self.id,
+                "max": max_failures,
+                "now": now,
+                "until": now + timedelta(minutes=lock_minutes),
+            },
+            log_exceptions=False,
         )
-        failures = cr.fetchone()[0]
+        row = self.env.cr.fetchone()
         self.invalidate_recordset(["pin_failures", "pin_locked_until"])
-        return failures, lock_minutes if failures >= max_failures else 0
+        if row is None:
+            return None
+        return (*row, max_failures, lock_minutes)
+
+    def _raise_pin_unavailable(self):
+        account = self.sudo()
+        if not account.pin_hash:
+            raise UserError(_("This member has no payment PIN yet. Set one in the backend first."))
+        raise UserError(
+            _(
+                "The payment PIN is locked after too many wrong attempts. Try again after "
+                "%(time)s or ask a store manager to unlock it.",
+                time=fields.Datetime.to_string(account.pin_locked_until),
+            )
+        )
 
     def _reset_pin_lock(self):
         self.env.cr.execute(
@@ -307,8 +352,17 @@ class ChainWalletAccount(models.Model):
         self.invalidate_recordset(["pin_failures", "pin_locked_until"])
 
     def _pin_max_failures(self):
-        return int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("chain_member.wallet_pin_max_failures", 5)
-        )
+        return self._pin_setting("chain_member.wallet_pin_max_failures", 5)
+
+    def _pin_lock_minutes(self):
+        return self._pin_setting("chain_member.wallet_pin_lock_minutes", 30)
+
+    def _pin_setting(self, name, default):
+        """A positive integer setting (a broken or non-positive value falls back to the
+        default: a PIN lock that can be switched off by a typo is no lock)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(name, default)
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            return default
+        return number if number > 0 else default

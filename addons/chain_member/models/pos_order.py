@@ -400,7 +400,7 @@ class PosOrder(models.Model):
         )
 
     def _chain_check_pin_token(self, partner, payment):
-        if not partner.chain_wallet_pin_required():
+        if not partner._chain_wallet_pin_required():
             return
         if not partner._chain_wallet_check_token(payment.transaction_id, self.uuid, payment.amount):
             raise UserError(

@@ -12,6 +12,8 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_round
 
+from ..tools.amounts import check_amount
+
 _logger = logging.getLogger(__name__)
 
 # Who may do what with stored value (any of the groups; HQ managers imply every other role).
@@ -33,6 +35,8 @@ CREDITING_OPERATIONS = ("topup", "count_card", "transfer")
 # A PIN authorisation given at the till stays valid this long, so that an order queued offline
 # after the check still syncs.
 PIN_TOKEN_SECONDS = 24 * 3600
+# The longest order reference a PIN token binds (the till's order uuid).
+MAX_ORDER_REFERENCE = 64
 
 
 class ResPartner(models.Model):
@@ -199,11 +203,13 @@ class ResPartner(models.Model):
         self.ensure_one()
         store = self._chain_wallet_prepare("topup", store)
         currency = store.company_id.currency_id
-        amount = currency.round(amount)
+        amount = currency.round(check_amount(self.env, amount, _("The top-up")))
         if amount <= 0:
             raise UserError(_("A top-up needs a positive amount."))
         if not journal and not pos_order:
             raise UserError(_("Say how the top-up was paid: a cash or bank journal."))
+        if journal:
+            self._chain_wallet_check_journal(journal, store.company_id)
         key = key or self._chain_wallet_new_key("topup")
         Ledger = self.env["chain.wallet.transaction"].sudo()
         existing = Ledger._find_by_key(key)
@@ -257,7 +263,10 @@ class ResPartner(models.Model):
         """
         self.ensure_one()
         store = self._chain_wallet_prepare("pay", store)
-        amount = float_round(amount, precision_rounding=self._chain_wallet_store_info(store.id)[2])
+        amount = float_round(
+            check_amount(self.env, amount, _("The payment from the stored value")),
+            precision_rounding=self._chain_wallet_store_info(store.id)[2],
+        )
         if amount <= 0:
             raise UserError(_("A payment from the stored value needs a positive amount."))
         if not pos_order and not counterpart_account:
@@ -317,7 +326,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         store = self._chain_wallet_prepare("refund", store)
         currency = store.company_id.currency_id
-        amount = currency.round(amount)
+        amount = currency.round(check_amount(self.env, amount, _("The refund to the stored value")))
         if amount <= 0:
             raise UserError(_("A refund to the stored value needs a positive amount."))
         if not pos_order and not counterpart_account:
@@ -363,11 +372,12 @@ class ResPartner(models.Model):
         store = self._chain_wallet_prepare("withdraw", store)
         self._chain_wallet_require_reason(reason)
         currency = store.company_id.currency_id
-        amount = currency.round(amount)
+        amount = currency.round(check_amount(self.env, amount, _("The withdrawal")))
         if amount <= 0:
             raise UserError(_("A withdrawal needs a positive amount."))
         if not journal:
             raise UserError(_("Say which cash or bank journal pays the withdrawal out."))
+        self._chain_wallet_check_journal(journal, store.company_id)
         before = self._chain_wallet_state(store)
 
         def move_factory(principal, bonus):
@@ -416,7 +426,13 @@ class ResPartner(models.Model):
         store = self._chain_wallet_prepare("adjust", store)
         self._chain_wallet_require_reason(reason)
         currency = store.company_id.currency_id
-        principal, bonus = currency.round(principal), currency.round(bonus)
+        principal = currency.round(
+            check_amount(self.env, principal or 0.0, _("The principal adjustment"))
+        )
+        bonus = currency.round(check_amount(self.env, bonus or 0.0, _("The bonus adjustment")))
+        check_amount(self.env, abs(principal) + abs(bonus), _("The adjustment"))
+        if counterpart_account:
+            self._chain_wallet_check_account(counterpart_account, store.company_id)
         if not principal and not bonus:
             raise UserError(_("An adjustment needs an amount."))
         if principal * bonus < 0:
@@ -459,10 +475,10 @@ class ResPartner(models.Model):
         self._chain_wallet_require_reason(reason)
         if target == self:
             raise UserError(_("Choose another member to transfer the balance to."))
-        if not target.is_member:
+        if not target.sudo().is_member:
             raise UserError(_("%(name)s is not a member.", name=target.display_name))
         currency = store.company_id.currency_id
-        amount = currency.round(amount)
+        amount = currency.round(check_amount(self.env, amount, _("The transfer")))
         if amount <= 0:
             raise UserError(_("A transfer needs a positive amount."))
         key = key or self._chain_wallet_new_key("transfer")
@@ -504,8 +520,17 @@ class ResPartner(models.Model):
         self._chain_wallet_require_reason(reason)
         currency = store.company_id.currency_id
         account = self.env["chain.wallet.account"].sudo()._find(self, currency)
-        principal = currency.round(account.principal if principal is None else principal)
-        bonus = currency.round(account.bonus if bonus is None else bonus)
+        # no ceiling: the nightly job expires whole balances
+        principal = currency.round(
+            account.principal
+            if principal is None
+            else check_amount(self.env, principal, _("The expired principal"), ceiling=0)
+        )
+        bonus = currency.round(
+            account.bonus
+            if bonus is None
+            else check_amount(self.env, bonus, _("The expired bonus"), ceiling=0)
+        )
         if principal < 0 or bonus < 0 or not (principal or bonus):
             raise UserError(_("Nothing to expire."))
         before = self._chain_wallet_state(store)
@@ -547,9 +572,21 @@ class ResPartner(models.Model):
 
     @api.model
     def chain_wallet_preview_bonus(self, amount, store=None, partner=None):
-        """What a top-up of ``amount`` would earn: {bonus, points, rule}."""
-        store = store or self.env.user._chain_default_store()
-        partner = partner or self
+        """What a top-up of ``amount`` would earn: {bonus, points, rule} (the till and the top-up
+        wizard show it). For the chain's staff who may top up in ``store`` (a record or an id;
+        default: the user's store); ``partner`` (a record or an id; default: this record) is
+        the member whose tier the rules look at."""
+        store = self._chain_wallet_as_record("chain.store", store) or self._chain_wallet_store(None)
+        self._chain_wallet_check_right("topup", store)
+        amount = check_amount(self.env, amount, _("The top-up"))
+        partner = self._chain_wallet_as_record("res.partner", partner) or (
+            self if len(self) == 1 else self.browse()
+        )
+        return self._chain_wallet_bonus_preview(amount, store.sudo(), partner.sudo())
+
+    def _chain_wallet_bonus_preview(self, amount, store, partner):
+        if amount <= 0 or not partner:
+            return {"bonus": 0.0, "points": 0.0, "rule": ""}
         rule = self.env["chain.topup.rule"]._find_rule(amount, partner, store)
         currency = store.company_id.currency_id
         return {
@@ -573,10 +610,18 @@ class ResPartner(models.Model):
         template = product.product_tmpl_id
         if not template.chain_count_card or template.chain_count_card_uses <= 0:
             raise UserError(_("%(product)s is not a count card.", product=product.display_name))
-        if qty <= 0:
-            raise UserError(_("Sell at least one count card."))
+        if (
+            isinstance(qty, bool)
+            or not isinstance(qty, (int, float))
+            or not 0 < qty <= 1000
+            or qty != int(qty)
+        ):
+            raise UserError(_("Sell a whole number of count cards, between 1 and 1,000."))
+        qty = int(qty)
         if not journal and not pos_order_line:
             raise UserError(_("Say how the count card was paid: a cash or bank journal."))
+        if journal:
+            self._chain_wallet_check_journal(journal, store.company_id)
         key = key or self._chain_wallet_new_key("count-card-sale")
         Move = self.env["chain.count.card.move"].sudo()
         existing = Move._find_by_key(key)
@@ -584,7 +629,13 @@ class ResPartner(models.Model):
             return existing.package_id
         company = store.company_id
         currency = company.currency_id
-        value = currency.round(product.lst_price * qty if price is None else price)
+        value = currency.round(
+            check_amount(
+                self.env,
+                product.lst_price * qty if price is None else price,
+                _("The count card's price"),
+            )
+        )
         if value < 0:
             raise UserError(_("A count card cannot be sold for a negative price."))
         company._chain_wallet_accounts()
@@ -675,49 +726,118 @@ class ResPartner(models.Model):
             )
         return True
 
-    @api.model
-    def chain_wallet_pin_required(self):
-        return self.env["ir.config_parameter"].sudo().get_param(
+    def _chain_wallet_pin_required(self):
+        """True when a payment from the balance of this member needs the payment PIN (or the
+        SMS code of chain_sms): the chain asks for it on every payment, or the member has a card
+        reported lost. On an empty recordset: the chain's setting only."""
+        chain_wide = self.env["ir.config_parameter"].sudo().get_param(
             "chain_member.wallet_pin_required"
-        ) in (
-            "1",
-            "True",
-            "true",
+        ) in ("1", "True", "true")
+        return chain_wide or self._chain_wallet_card_lost()
+
+    def _chain_wallet_card_lost(self):
+        """True when one of these members has a card in the state "lost"."""
+        if not self.ids:
+            return False
+        return bool(
+            self.env["chain.member.card"]
+            .sudo()
+            .search_count([("partner_id", "in", self.ids), ("state", "=", "lost")], limit=1)
         )
 
     @api.model
     def chain_wallet_authorize(
-        self, partner_id, amount, order_uuid, config_id, pin=None, card_number=False
+        self,
+        partner_id,
+        amount,
+        order_uuid,
+        config_id,
+        pin=None,
+        card_number=False,
+        wallet_paid=0.0,
     ):
-        """Called by the till before it accepts a payment from the balance: check the card, the
-        balance and the PIN, and return ``{"ok": True, "balance", "token"}`` or ``{"ok": False,
-        "message"}``. The authoritative debit happens later, in the order sync; the token lets
-        that sync know the PIN was checked (it is bound to member, order and amount)."""
-        partner = self.browse(partner_id).exists()
-        if not partner:
-            return {"ok": False, "message": _("Select the member first.")}
-        store = self.env["pos.config"].browse(config_id).chain_store_id
+        """Called by the till before it accepts a payment from the balance: check the caller
+        (a cashier or merchant of the till's store), the amounts, the card, the balance and the
+        PIN, and return ``{"ok": True, "balance", "token"}`` or ``{"ok": False, "message"}``.
+        It never moves money: the authoritative debit happens later, in the order sync; the
+        token lets that sync know the PIN was checked.
+
+        :param amount: this payment line (> 0, within the chain's ceiling)
+        :param wallet_paid: what the order's other stored-value lines already take (>= 0); the
+            balance must cover both, and the token covers ``amount + wallet_paid`` for this
+            member and ``order_uuid`` only
+        :return: also ``pin_required`` (ask the member's PIN and call again with ``pin``),
+            ``card_lost`` (the member has a card reported lost: the PIN is required, the till
+            shows the alert) and ``pin_missing`` (a PIN is needed but none is set)
+        """
+        card_lost = False
         try:
+            partner = self._chain_wallet_as_record("res.partner", partner_id)
+            if not partner:
+                return {"ok": False, "message": _("Select the member first.")}
+            store = self._chain_wallet_as_record("pos.config", config_id).sudo().chain_store_id
             if not store:
                 raise UserError(_("This point of sale belongs to no chain store."))
             partner._chain_wallet_check_right("pay", store)
-            partner._chain_check_card_usable(card_number)
             currency = store.company_id.currency_id
+            amount = currency.round(
+                check_amount(self.env, amount, _("The payment from the stored value"))
+            )
+            if amount <= 0:
+                raise UserError(_("A payment from the stored value needs a positive amount."))
+            wallet_paid = currency.round(
+                check_amount(
+                    self.env,
+                    wallet_paid or 0.0,
+                    _("What the order's other stored-value payments take"),
+                )
+            )
+            if wallet_paid < 0:
+                raise UserError(
+                    _("What the order's other stored-value payments take cannot be negative.")
+                )
+            total = check_amount(
+                self.env, amount + wallet_paid, _("The order's payments from the stored value")
+            )
+            order_uuid = self._chain_wallet_order_reference(order_uuid)
+            if card_number is not False and card_number is not None:
+                if not isinstance(card_number, str) or not card_number.strip():
+                    raise UserError(_("The card number is not a card number."))
+            partner._chain_check_card_usable(card_number or False)
             account = self.env["chain.wallet.account"].sudo()._find(partner, currency)
             balance = account.balance if account else 0.0
-            if currency.compare_amounts(balance, amount) < 0:
+            if currency.compare_amounts(balance, total) < 0:
                 raise UserError(
                     _(
                         "Insufficient stored value: %(member)s has %(available)s, %(amount)s "
                         "is needed.",
                         member=partner.display_name,
                         available=currency.format(balance),
-                        amount=currency.format(amount),
+                        amount=currency.format(total),
                     )
                 )
             token = ""
-            if self.chain_wallet_pin_required():
-                if not pin:
+            card_lost = partner._chain_wallet_card_lost()
+            if partner._chain_wallet_pin_required():
+                if card_lost and not account.sudo().pin_hash:
+                    return {
+                        "ok": False,
+                        "card_lost": True,
+                        "pin_missing": True,
+                        "message": _(
+                            "This member's card was reported lost and the member has no "
+                            "payment PIN: the member sets one at the service desk before "
+                            "paying from the stored value."
+                        ),
+                    }
+                if pin in (None, False, ""):
+                    if card_lost:
+                        return {
+                            "ok": False,
+                            "pin_required": True,
+                            "card_lost": True,
+                            "message": self._chain_wallet_lost_card_message(),
+                        }
                     return {
                         "ok": False,
                         "pin_required": True,
@@ -725,10 +845,50 @@ class ResPartner(models.Model):
                         "message": _("Enter the member's payment PIN."),
                     }
                 account._verify_pin(pin)
-                token = partner._chain_wallet_token(order_uuid, amount)
+                token = partner._chain_wallet_token(order_uuid, total)
         except (UserError, AccessError) as error:
-            return {"ok": False, "message": str(error.args[0] if error.args else error)}
+            answer = {"ok": False, "message": str(error.args[0] if error.args else error)}
+            if card_lost:
+                answer.update(pin_required=True, card_lost=True)
+            return answer
         return {"ok": True, "balance": balance, "token": token}
+
+    @api.model
+    def _chain_wallet_lost_card_message(self):
+        return _(
+            "This member's card was reported lost: the member confirms the payment with the "
+            "payment PIN."
+        )
+
+    @api.model
+    def _chain_wallet_order_reference(self, order_uuid):
+        """The till's order reference a token binds, or a UserError."""
+        if (
+            not isinstance(order_uuid, str)
+            or not order_uuid.strip()
+            or len(order_uuid) > MAX_ORDER_REFERENCE
+            or ":" in order_uuid
+        ):
+            raise UserError(_("The order reference sent by the till is not valid."))
+        return order_uuid
+
+    @api.model
+    def _chain_wallet_as_record(self, model, value):
+        """``value`` (a record of ``model``, an id, or nothing) as an existing record of
+        ``model`` (empty when nothing is given or it does not exist), or a UserError for
+        anything else a client may send."""
+        Model = self.env[model]
+        if isinstance(value, models.BaseModel):
+            if value._name != model or len(value) > 1:
+                raise UserError(_("Expected one %(model)s.", model=Model._description))
+            return value.exists()
+        if value is None or value is False:
+            return Model.browse()
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise UserError(
+                _("%(value)r is not a valid %(model)s.", value=value, model=Model._description)
+            )
+        return Model.browse(value).sudo().exists().with_env(Model.env)
 
     def _chain_wallet_token(self, order_uuid, amount, expires=None):
         self.ensure_one()
@@ -869,8 +1029,47 @@ class ResPartner(models.Model):
             "count_card_refund": _("Only a store manager can refund a count card."),
         }.get(operation, _("You are not allowed to operate stored value or count cards."))
 
+    @api.model
+    def _chain_wallet_check_journal(self, journal, company):
+        """Money paid in or out in the backend goes through a cash or bank journal of the
+        company whose books carry the stored value (never the stored-value payment method, a
+        points or a miscellaneous journal)."""
+        journal = journal.sudo()
+        journal.ensure_one()
+        wallet_accounts = set(company._chain_wallet_accounts().values())
+        if (
+            journal.type not in ("cash", "bank")
+            or journal.company_id != company
+            or not journal.default_account_id
+            or journal.default_account_id in wallet_accounts
+        ):
+            raise UserError(
+                _(
+                    "%(journal)s is not a cash or bank journal of %(company)s: choose the "
+                    "journal the money really went through.",
+                    journal=journal.display_name,
+                    company=company.name,
+                )
+            )
+        return True
+
+    @api.model
+    def _chain_wallet_check_account(self, account, company):
+        """A counterpart account chosen in the backend belongs to the store's company."""
+        account = account.sudo()
+        account.ensure_one()
+        if company not in account.company_ids:
+            raise UserError(
+                _(
+                    "The account %(account)s is not an account of %(company)s.",
+                    account=account.display_name,
+                    company=company.name,
+                )
+            )
+        return True
+
     def _chain_wallet_require_reason(self, reason):
-        if not (reason or "").strip():
+        if not isinstance(reason, str) or not reason.strip():
             raise UserError(_("Give the reason for this operation: it goes to the operation log."))
 
     @staticmethod

@@ -92,11 +92,25 @@ class TestWalletCardSync(WalletPosCase):
                 self.sync(vals)
         self.assertEqual(self.balance(self.member_2), (100, 0))
 
-    def test_found_by_mobile_no_card_check(self):
-        """No card presented (member found by mobile): the sync checks no card."""
+    def test_found_by_mobile_with_a_lost_card_needs_the_pin(self):
+        """No card presented (member found by mobile) while a card of the member is reported
+        lost: the balance is protected by the PIN (issue 12; this test used to assert that
+        such a payment went through unchecked)."""
+        self.member.with_user(self.cashier_a)._chain_wallet_set_pin("2468", store=self.store_a)
         self.report_lost()
         vals = self.balance_order()
         vals["chain_card_number"] = False
+        self.assert_refused(dict(vals), "not confirmed with the member's PIN")
+        Partner = self.env["res.partner"].with_user(self.cashier_a)
+        asked = Partner.chain_wallet_authorize(self.member.id, 30, vals["uuid"], self.config_a.id)
+        self.assertEqual(
+            (asked["ok"], asked.get("pin_required"), asked.get("card_lost")), (False, True, True)
+        )
+        good = Partner.chain_wallet_authorize(
+            self.member.id, 30, vals["uuid"], self.config_a.id, pin="2468"
+        )
+        self.assertTrue(good["ok"], good)
+        vals["payment_ids"][0][2]["transaction_id"] = good["token"]
         self.sync(vals)
         self.assertEqual(self.balance(), (70, 0))
 

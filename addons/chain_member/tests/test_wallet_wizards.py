@@ -100,10 +100,11 @@ class TestWalletWizards(WalletCase):
             self.cashier_a,
             product_id=self.haircut_card.id,
             package_id=package.id,
-            price=700,
             journal_id=self.cash_journal.id,
         ).action_confirm()
-        self.assertEqual((package.uses_remaining, package.value_remaining), (19, 1420))
+        # a renewal at the list price (800): prepaid value is never discounted (issue 12; this
+        # test used to renew at a price typed by the cashier)
+        self.assertEqual((package.uses_remaining, package.value_remaining), (19, 1520))
         refund = (
             self.env["chain.count.card.refund.wizard"]
             .with_user(self.manager_a)
@@ -116,7 +117,7 @@ class TestWalletWizards(WalletCase):
                 }
             )
         )
-        self.assertEqual(refund.value_remaining, 1420)
+        self.assertEqual(refund.value_remaining, 1520)
         refund.action_confirm()
         self.assertEqual(package.state, "refunded")
 

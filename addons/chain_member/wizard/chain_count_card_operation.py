@@ -5,6 +5,7 @@ class ChainCountCardUse(models.TransientModel):
     """Use a count card from the backend (a service given outside a till)."""
 
     _name = "chain.count.card.use.wizard"
+    _inherit = ["chain.wallet.input"]
     _description = "Use a Count Card"
 
     package_id = fields.Many2one("chain.count.card.package", string="Count Card", required=True)
@@ -30,6 +31,7 @@ class ChainCountCardRefund(models.TransientModel):
     """Refund the unused uses of a count card, pro rata (store managers)."""
 
     _name = "chain.count.card.refund.wizard"
+    _inherit = ["chain.wallet.input"]
     _description = "Refund a Count Card"
 
     package_id = fields.Many2one("chain.count.card.package", string="Count Card", required=True)

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.amounts import check_amount
+
 
 class ChainCountCardSell(models.TransientModel):
     _name = "chain.count.card.sell.wizard"
@@ -21,7 +23,11 @@ class ChainCountCardSell(models.TransientModel):
         help="Add the uses to this card (续费) instead of selling a new one.",
     )
     qty = fields.Integer(string="Quantity", default=1)
-    price = fields.Monetary(compute="_compute_price", store=True, readonly=False)
+    price = fields.Monetary(
+        compute="_compute_price",
+        store=True,
+        help="The list price of the count cards: prepaid value is never discounted.",
+    )
     journal_id = fields.Many2one(
         "account.journal",
         string="Paid By",
@@ -38,11 +44,37 @@ class ChainCountCardSell(models.TransientModel):
         self.ensure_one()
         if self.qty <= 0:
             raise UserError(_("Sell at least one count card."))
+        product = self.product_id.sudo()
+        if not product.chain_count_card:
+            raise UserError(_("%(product)s is not a count card.", product=product.display_name))
+        # prepaid value is never discounted: the price is the list price, whatever was sent
+        price = self.currency_id.round(
+            check_amount(self.env, product.lst_price * self.qty, _("The count card's price"))
+        )
+        if self.currency_id.compare_amounts(self.price, price):
+            raise UserError(
+                _(
+                    "%(product)s is sold at its list price, %(price)s: prepaid value is never "
+                    "discounted.",
+                    product=product.display_name,
+                    price=self.currency_id.format(price),
+                )
+            )
         if self.package_id:
-            uses = self.product_id.chain_count_card_uses * self.qty
+            package = self.package_id.sudo()
+            if package.partner_id != self.partner_id or package.product_id != product:
+                raise UserError(
+                    _(
+                        "%(card)s is not a %(product)s card of %(member)s.",
+                        card=package.name,
+                        product=product.display_name,
+                        member=self.partner_id.display_name,
+                    )
+                )
+            uses = product.chain_count_card_uses * self.qty
             self.package_id._chain_count_card_renew(
                 uses,
-                self.price,
+                price,
                 store=self.store_id,
                 journal=self.journal_id,
                 key=self._key("renew"),
@@ -52,7 +84,7 @@ class ChainCountCardSell(models.TransientModel):
                 self.product_id,
                 store=self.store_id,
                 qty=self.qty,
-                price=self.price,
+                price=price,
                 journal=self.journal_id,
                 key=self._key("sell"),
             )

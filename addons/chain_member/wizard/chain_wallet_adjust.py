@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import _, fields, models
+
+from ..tools.amounts import check_amount
 
 
 class ChainWalletAdjust(models.TransientModel):
@@ -20,8 +22,8 @@ class ChainWalletAdjust(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         self.partner_id._chain_wallet_adjust(
-            principal=self.principal,
-            bonus=self.bonus,
+            principal=check_amount(self.env, self.principal, _("The principal adjustment")),
+            bonus=check_amount(self.env, self.bonus, _("The bonus adjustment")),
             reason=self.reason,
             store=self.store_id,
             key=self._key("adjust"),

@@ -1,4 +1,39 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.amounts import check_amount
+
+
+class ChainWalletInput(models.AbstractModel):
+    """The amounts and counts a backend wizard receives are read through ``check_amount`` when
+    the wizard is saved: ``'abc'``, NaN, infinity or an amount above the chain's ceiling get a
+    clear UserError at once, instead of a Python error in the ORM or a surprise at confirm."""
+
+    _name = "chain.wallet.input"
+    _description = "Stored-Value Wizard Input"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._chain_clean_input(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._chain_clean_input(vals))
+
+    @api.model
+    def _chain_clean_input(self, vals):
+        vals = dict(vals)
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if not field or field.type not in ("monetary", "float", "integer"):
+                continue
+            label = field._description_string(self.env)
+            number = check_amount(self.env, value or 0, label)
+            if field.type == "integer":
+                if number != int(number):
+                    raise UserError(_("%(label)s must be a whole number.", label=label))
+                number = int(number)
+            vals[name] = number
+        return vals
 
 
 class ChainWalletOperation(models.AbstractModel):
@@ -6,6 +41,7 @@ class ChainWalletOperation(models.AbstractModel):
     record posts under its own idempotency key, so a double click posts once."""
 
     _name = "chain.wallet.operation"
+    _inherit = ["chain.wallet.input"]
     _description = "Stored-Value Operation"
 
     partner_id = fields.Many2one(

@@ -1,4 +1,11 @@
-from odoo import api, fields, models
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.amounts import check_amount
+
+_logger = logging.getLogger(__name__)
 
 
 class ChainWalletTopup(models.TransientModel):
@@ -23,17 +30,26 @@ class ChainWalletTopup(models.TransientModel):
         for wizard in self:
             preview = {"bonus": 0.0, "points": 0.0, "rule": ""}
             if wizard.amount > 0 and wizard.partner_id and wizard.store_id:
-                preview = wizard.partner_id.chain_wallet_preview_bonus(
-                    wizard.amount, store=wizard.store_id, partner=wizard.partner_id
-                )
+                try:
+                    preview = wizard.partner_id.chain_wallet_preview_bonus(
+                        wizard.amount, store=wizard.store_id, partner=wizard.partner_id
+                    )
+                except UserError as error:  # not the user's store, over the ceiling
+                    _logger.debug("no top-up bonus preview: %s", error)
             wizard.bonus = preview["bonus"]
             wizard.bonus_points = preview["points"]
             wizard.rule_name = preview["rule"]
 
     def action_confirm(self):
+        """Top up at the list value: the member pays ``amount`` and receives ``amount`` (plus
+        the rule's bonus); the service checks the role and store, the journal and the
+        ceiling."""
         self.ensure_one()
+        amount = check_amount(self.env, self.amount, _("The top-up"))
+        if amount <= 0:
+            raise UserError(_("A top-up needs a positive amount."))
         self.partner_id._chain_wallet_topup(
-            self.amount,
+            amount,
             store=self.store_id,
             journal=self.journal_id,
             key=self._key("topup"),

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import _, fields, models
+
+from ..tools.amounts import check_amount
 
 
 class ChainWalletTransfer(models.TransientModel):
@@ -16,7 +18,7 @@ class ChainWalletTransfer(models.TransientModel):
         self.ensure_one()
         self.partner_id._chain_wallet_transfer(
             self.target_partner_id,
-            self.amount,
+            check_amount(self.env, self.amount, _("The transfer")),
             self.reason,
             store=self.store_id,
             key=self._key("transfer"),

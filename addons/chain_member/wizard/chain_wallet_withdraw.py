@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+
+from ..tools.amounts import check_amount
 
 
 class ChainWalletWithdraw(models.TransientModel):
@@ -32,7 +34,7 @@ class ChainWalletWithdraw(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         self.partner_id._chain_wallet_withdraw(
-            self.amount,
+            check_amount(self.env, self.amount, _("The withdrawal")),
             self.journal_id,
             self.reason,
             store=self.store_id,
