@@ -127,8 +127,12 @@ class TestLoyaltyTours(HttpCase):
         )
         self.assertEqual((sale.chain_points_spent, sale.chain_points_earned), (2000, 80))
         self.assertEqual(
-            sorted((p.payment_method_id.chain_points, p.amount) for p in refund.payment_ids),
-            [(False, -80.0), (True, -20.0)],
+            sorted(
+                (p.payment_method_id.chain_points, p.payment_method_id.chain_wallet, p.amount)
+                for p in refund.payment_ids
+            ),
+            # the money goes back as it came: cash, stored value and points in their shares
+            [(False, False, -50.0), (False, True, -30.0), (True, False, -20.0)],
         )
         self.assertEqual((refund.chain_points_spent, refund.chain_points_clawed), (-2000, 80))
         self.assertEqual(self.points(self.card_member), 5000)

@@ -8,6 +8,7 @@ import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_scre
 import * as TicketScreen from "@point_of_sale/../tests/tours/utils/ticket_screen_util";
 import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
 import * as PosLoyalty from "@pos_loyalty/../tests/tours/utils/pos_loyalty_util";
+import * as Wallet from "@chain_member/../tests/tours/utils/chain_wallet_util";
 
 // Set up by chain_loyalty/tests/test_pos_tours.py
 const CARD_NUMBER = "8860999900000014";
@@ -97,6 +98,8 @@ registry.category("web_tour.tours").add("ChainLoyaltyRedeemSplitRefundTour", {
             PaymentScreen.clickNumpad("5 0"),
             PaymentScreen.remainingIs("30.00"),
             PaymentScreen.clickPaymentMethod("Stored Value"),
+            Wallet.amountDialogProposes("30.00"),
+            Wallet.confirmAmount(),
             ReceiptScreen.isShown(),
             receiptShows(".chain-points-spent", "2000"),
             receiptShows(".chain-points-earned", "80"),
@@ -110,10 +113,11 @@ registry.category("web_tour.tours").add("ChainLoyaltyRedeemSplitRefundTour", {
             TicketScreen.confirmRefund(),
             ProductScreen.isShown(),
             ProductScreen.clickPayButton(),
+            // The till proposes the original split of the money: 30.00 back to the stored
+            // value, 50.00 in cash; the points come back last (which validates the refund).
+            Wallet.paymentLineIs("Stored Value", "-30.00"),
+            Wallet.paymentLineIs("Cash", "-50.00"),
             PaymentScreen.clickPaymentMethod("Points"),
-            PaymentScreen.selectedPaymentlineHas("Points", "-20.00"),
-            // The rest goes back to the stored value (which completes and validates the refund).
-            PaymentScreen.clickPaymentMethod("Stored Value"),
             ReceiptScreen.isShown(),
             receiptShows(".chain-points-returned", "2000"),
             receiptShows(".chain-points-clawed", "80"),
