@@ -31,3 +31,4 @@ from . import test_tier_sale
 from . import test_lookup_summary
 from . import test_wallet_invoice
 from . import test_security_threat_model
+from . import test_security_order_sync

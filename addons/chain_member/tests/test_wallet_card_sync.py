@@ -93,10 +93,19 @@ class TestWalletCardSync(WalletPosCase):
         self.assertEqual(self.balance(self.member_2), (100, 0))
 
     def test_found_by_mobile_no_card_check(self):
-        """No card presented (member found by mobile): the sync checks no card."""
+        """No card presented (member found by mobile): the sync checks no card, but while a
+        card is lost the payment needs the member's PIN token (issue 12: a lost card protects
+        the balance; this test used to pay without one)."""
         self.report_lost()
         vals = self.balance_order()
         vals["chain_card_number"] = False
+        with self.assertRaisesRegex(UserError, "not confirmed with the member's PIN"):
+            with self.env.cr.savepoint():
+                self.sync(vals)
+        self.assertEqual(self.balance(), (100, 0))
+        vals["payment_ids"][0][2]["transaction_id"] = self.member._chain_wallet_token(
+            vals["uuid"], 30
+        )
         self.sync(vals)
         self.assertEqual(self.balance(), (70, 0))
 
