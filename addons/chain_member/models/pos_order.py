@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.amounts import check_amount
+
 _logger = logging.getLogger(__name__)
 
 UUID_INDEX = "pos_order_uuid_unique"
@@ -259,6 +261,7 @@ class PosOrder(models.Model):
             raise UserError(
                 _("Stored value and count cards are kept in the company's currency only.")
             )
+        self._chain_check_order_sync(partner, store)
         self._chain_check_presented_card(partner)
         key = f"pos:{self.uuid or self.id}"
         self._chain_apply_topups(partner, store, key)
@@ -266,10 +269,222 @@ class PosOrder(models.Model):
         self._chain_apply_wallet_payments(partner, store, key)
         self._chain_bill_timed_services()
 
+    # ------------------------------------------------------------------------------------------
+    # The sync is the authority: what the till sent is checked before anything is applied
+    # ------------------------------------------------------------------------------------------
+    def _chain_check_order_sync(self, partner, store):
+        """Refuse (UserError, the whole sync rolls back) an order touching stored value or
+        count cards unless the server's own figures agree with it: the caller works in the
+        store, the totals are what the lines give, the order is fully paid with the till's own
+        methods, prepaid lines are undiscounted and paid with money, refunds follow a real
+        origin."""
+        self._chain_check_caller_rights(partner, store)
+        self._chain_check_payment_methods()
+        self._chain_check_totals()
+        self._chain_check_prepaid_lines()
+        self._chain_check_refunds(partner)
+
+    def _chain_check_caller_rights(self, partner, store):
+        payments = self._chain_wallet_payments()
+        operations = set()
+        if any(p.amount > 0 for p in payments):
+            operations.add("pay")
+        if any(p.amount < 0 for p in payments):
+            operations.add("refund")
+        for line in self.lines:
+            if line.product_id.chain_wallet_topup:
+                operations.add("topup")
+            elif (
+                line.product_id.chain_count_card
+                or line.chain_count_card_package_id
+                or line.chain_timed_session_id
+            ):
+                operations.add("count_card")
+        for operation in sorted(operations):
+            partner._chain_wallet_check_right(operation, store)
+
+    def _chain_check_payment_methods(self):
+        methods = self.payment_ids.payment_method_id
+        allowed = self.config_id.payment_method_ids
+        if methods - allowed or methods.filtered(
+            lambda m: m.company_id and m.company_id != self.company_id
+        ):
+            raise UserError(
+                _(
+                    "The order %(order)s is paid with a payment method this point of sale "
+                    "does not accept.",
+                    order=self.pos_reference or self.name,
+                )
+            )
+        for payment in self._chain_wallet_payments():
+            check_amount(self.env, payment.amount, self.env._("The stored-value payment"))
+
+    def _chain_check_totals(self):
+        """Recompute every line (price, quantity, discount, taxes) and the order total; the
+        payments must add up to it."""
+        currency = self.currency_id
+        for line in self.lines:
+            amounts = line._compute_amount_line_all()
+            if currency.compare_amounts(
+                amounts["price_subtotal_incl"], line.price_subtotal_incl
+            ) or currency.compare_amounts(amounts["price_subtotal"], line.price_subtotal):
+                raise UserError(
+                    _(
+                        "The total of the line %(product)s does not match its price, quantity, "
+                        "discount and taxes: the order was not saved.",
+                        product=line.full_product_name or line.product_id.display_name,
+                    )
+                )
+        total = sum(self.lines.mapped("price_subtotal_incl"))
+        # stock rounds taxes per order or per line: allow that rounding, nothing more
+        tolerance = currency.rounding * max(len(self.lines), 1)
+        if abs(total - self.amount_total) > tolerance + 1e-9:
+            raise UserError(
+                _(
+                    "The order total %(sent)s does not match its lines (%(total)s): the order "
+                    "was not saved.",
+                    sent=currency.format(self.amount_total),
+                    total=currency.format(total),
+                )
+            )
+        paid = sum(self.payment_ids.mapped("amount"))
+        expected = self._get_rounded_amount(self.amount_total)
+        if currency.compare_amounts(paid, expected):
+            raise UserError(
+                _(
+                    "The order is not fully paid (%(paid)s paid for %(total)s): stored value and "
+                    "count cards are applied only to paid orders.",
+                    paid=currency.format(paid),
+                    total=currency.format(expected),
+                )
+            )
+
+    def _chain_check_prepaid_lines(self):
+        """Top-ups and count-card sales: no discount, a count card at its list price at least,
+        and paid with money (never from the stored value or with points)."""
+        prepaid = self.lines.filtered(
+            lambda line: line.product_id.chain_wallet_topup or line.product_id.chain_count_card
+        )
+        if not prepaid:
+            return
+        for line in prepaid:
+            product = line.product_id
+            if line.discount > 0 or (
+                product.chain_count_card
+                and self.currency_id.compare_amounts(line.price_unit, product.lst_price) < 0
+            ):
+                raise UserError(
+                    _(
+                        "%(product)s is prepaid value: it is sold at its full price, without "
+                        "discount.",
+                        product=product.display_name,
+                    )
+                )
+        methods = self.payment_ids.filtered(lambda p: p.amount > 0).payment_method_id
+        points = methods._fields.get("chain_points") and methods.filtered("chain_points")
+        if methods.filtered("chain_wallet") or points:
+            raise UserError(
+                _(
+                    "A top-up or a count card is paid with money: not from the stored value and "
+                    "not with points."
+                )
+            )
+
+    def _chain_check_refunds(self, partner):
+        """Negative lines of an order that touches stored value or count cards, and negative
+        stored-value payments, follow a real line of an earlier order of the same member and
+        company, for no more than is still refundable on it."""
+        payments = self._chain_wallet_payments()
+        touches_wallet = bool(payments)
+        currency = self.currency_id
+        for line in self.lines.filtered(lambda line: line.qty < 0):
+            if not (touches_wallet or line.chain_count_card_package_id):
+                continue
+            origin = line.refunded_orderline_id.sudo()
+            if (
+                not origin
+                or origin.order_id == self
+                or origin.order_id.partner_id != partner
+                or origin.order_id.company_id != self.company_id
+                or origin.product_id != line.product_id
+                or origin.chain_count_card_package_id != line.chain_count_card_package_id
+            ):
+                raise UserError(
+                    _(
+                        "%(product)s is refunded without its original sale to %(member)s in "
+                        "this company: the refund was not saved.",
+                        product=line.product_id.display_name,
+                        member=partner.display_name,
+                    )
+                )
+            origin.invalidate_recordset(["refund_orderline_ids", "refunded_qty"])
+            if origin.refunded_qty > origin.qty + 1e-6:
+                raise UserError(
+                    _(
+                        "%(product)s: only %(qty)s is left to refund on the original order.",
+                        product=line.product_id.display_name,
+                        qty=origin.qty - origin.refunded_qty - line.qty,
+                    )
+                )
+            unit = origin.price_subtotal_incl / origin.qty if origin.qty else 0.0
+            if currency.compare_amounts(abs(line.price_subtotal_incl), unit * -line.qty) > 0:
+                raise UserError(
+                    _(
+                        "%(product)s is refunded for more than it was sold for.",
+                        product=line.product_id.display_name,
+                    )
+                )
+        refunded = -sum(payments.filtered(lambda p: p.amount < 0).mapped("amount"))
+        if refunded > 0:
+            check_amount(self.env, refunded, self.env._("The stored-value refund"))
+            self._chain_check_wallet_refund_share(partner, refunded)
+
+    def _chain_check_wallet_refund_share(self, partner, refunded):
+        """What goes back to the balance: at most the share of the refunded value that the
+        original order took from the balance, less what earlier refunds already returned."""
+        currency = self.currency_id
+        origin = self._chain_refunded_wallet_payments()
+        origin_orders = self.lines.refunded_orderline_id.order_id.sudo()
+        if not origin or origin.partner_id != partner or len(origin_orders) != 1:
+            raise UserError(
+                _(
+                    "A refund to the stored value needs the original order, paid from the "
+                    "balance of %(member)s.",
+                    member=partner.display_name,
+                )
+            )
+        paid_from_balance = -sum(origin.mapped("amount"))
+        original_total = origin_orders.amount_total
+        share = paid_from_balance / original_total if original_total > 0 else 0.0
+        refund_value = -sum(
+            self.lines.filtered("refunded_orderline_id").mapped("price_subtotal_incl")
+        )
+        earlier = (
+            self.env["chain.wallet.transaction"]
+            .sudo()
+            .search([("origin_id", "in", origin.ids), ("kind", "=", "refund")])
+        )
+        already = sum(earlier.mapped("principal")) + sum(earlier.mapped("bonus"))
+        allowed = min(share * refund_value, paid_from_balance - already)
+        if currency.compare_amounts(refunded, allowed) > 0:
+            raise UserError(
+                _(
+                    "At most %(allowed)s of this refund can go back to the stored value (the "
+                    "share the original order took from the balance); the rest is paid back "
+                    "with the original methods.",
+                    allowed=currency.format(max(allowed, 0.0)),
+                )
+            )
+
     def _chain_bill_timed_services(self):
         for line in self.lines.filtered("chain_timed_session_id"):
             session = line.chain_timed_session_id.sudo()
-            if session.partner_id != self.partner_id or session.product_id != line.product_id:
+            if (
+                not session.exists()
+                or session.partner_id != self.partner_id
+                or session.product_id != line.product_id
+                or session.store_id != self.config_id.chain_store_id
+            ):
                 raise UserError(
                     _("The timed service on this order belongs to another member or service.")
                 )
@@ -295,7 +510,9 @@ class PosOrder(models.Model):
                     "in the backend."
                 )
             )
-        amount = sum(lines.mapped("price_subtotal_incl"))
+        amount = check_amount(
+            self.env, sum(lines.mapped("price_subtotal_incl")), self.env._("The top-up")
+        )
         if amount > 0:
             partner._chain_wallet_topup(amount, store=store, key=f"{key}:topup", pos_order=self)
 
@@ -335,8 +552,8 @@ class PosOrder(models.Model):
             )
 
     def _chain_use_count_card(self, line, store, key):
-        package = line.chain_count_card_package_id
-        if package.partner_id != self.partner_id:
+        package = line.chain_count_card_package_id.sudo()
+        if not package.exists() or package.partner_id != self.partner_id:
             raise UserError(_("%(card)s belongs to another member.", card=package.name))
         if not line.currency_id.is_zero(line.price_subtotal_incl):
             raise UserError(_("A count-card use is a zero-priced line."))
@@ -360,15 +577,15 @@ class PosOrder(models.Model):
                     limit=1,
                 )
             )
-            if not origin:
+            if not origin or origin.package_id != package:
                 raise UserError(_("The use given back was not found on the refunded order."))
             package._chain_count_card_return_use(origin, store=store, key=key, pos_order_line=line)
 
     def _chain_apply_wallet_payments(self, partner, store, key):
+        self._chain_check_pin_token(partner)
         for payment in self._chain_wallet_payments():
             payment_key = f"{key}:pay:{payment.uuid or payment.id}"
             if payment.amount > 0:
-                self._chain_check_pin_token(partner, payment)
                 partner._chain_wallet_pay(
                     payment.amount,
                     store=store,
@@ -379,8 +596,7 @@ class PosOrder(models.Model):
                 )
             elif payment.amount < 0:
                 origin = self._chain_refunded_wallet_payments()
-                member = origin.partner_id[:1] or partner
-                member._chain_wallet_refund(
+                partner._chain_wallet_refund(
                     -payment.amount,
                     store=store,
                     key=payment_key,
@@ -399,10 +615,23 @@ class PosOrder(models.Model):
             .search([("pos_order_id", "in", refunded.ids), ("kind", "=", "payment")])
         )
 
-    def _chain_check_pin_token(self, partner, payment):
-        if not partner._chain_wallet_pin_required():
+    def _chain_check_pin_token(self, partner):
+        """One PIN (or SMS code) token covers the order's payments from the balance together:
+        their sum may not exceed the largest valid token they carry (bound to member, order
+        uuid and amount). Required when the chain asks for PINs, and always while the member
+        has a card reported lost."""
+        payments = self._chain_wallet_payments().filtered(lambda p: p.amount > 0)
+        if not payments or not self._chain_wallet_token_required(partner):
             return
-        if not partner._chain_wallet_check_token(payment.transaction_id, self.uuid, payment.amount):
+        total = sum(payments.mapped("amount"))
+        covered = [
+            int(token.split(":")[1])
+            for token in set(payments.mapped("transaction_id"))
+            if token
+            and partner._chain_wallet_check_token(token, self.uuid, 0.0)
+            and token.count(":") == 2
+        ]
+        if not covered or round(total * 100) > max(covered):
             raise UserError(
                 _(
                     "The payment from the stored value of %(member)s was not confirmed with "
@@ -410,6 +639,11 @@ class PosOrder(models.Model):
                     member=partner.display_name,
                 )
             )
+
+    def _chain_wallet_token_required(self, partner):
+        """A PIN/SMS token is needed when the chain requires PINs or the member has a card in
+        state lost (a lost card protects the balance): res.partner's rule."""
+        return partner._chain_wallet_pin_required()
 
     def _chain_card_number(self):
         """The card the member presented at the till, when the order records it."""
@@ -424,6 +658,11 @@ class PosOrder(models.Model):
         number = self._chain_card_number()
         if not number:
             return
+        card = partner.sudo()._chain_find_card(number)
+        if not card or card.partner_id != partner:
+            raise UserError(
+                _("Card %(number)s is not a card of %(name)s.", number=number, name=partner.name)
+            )
         spends = any(payment.amount > 0 for payment in self._chain_wallet_payments()) or any(
             line.chain_count_card_package_id and line.qty > 0 for line in self.lines
         )

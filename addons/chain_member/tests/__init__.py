@@ -32,3 +32,4 @@ from . import test_lookup_summary
 from . import test_wallet_invoice
 from . import test_security_threat_model
 from . import test_security_wallet
+from . import test_security_order_sync

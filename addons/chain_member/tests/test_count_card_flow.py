@@ -52,6 +52,8 @@ class TestCountCardFlow(WalletPosCase):
         self.assertEqual(self.member.count_card_active_count, 1)
 
     def test_last_use_takes_what_is_left_and_then_uses_are_refused(self):
+        # issue 12: a count card is never sold below its list price: lower the list price
+        self.haircut_card.lst_price = 100
         _order, package = self.sell_at_till(price=100)  # 10 uses for 100: 10 each
         package.with_user(self.cashier_a)._chain_count_card_use(store=self.store_a, uses=9)
         self.assertEqual(
@@ -109,6 +111,7 @@ class TestCountCardFlow(WalletPosCase):
         _order, package = self.sell_at_till()
         package.with_user(self.cashier_a)._chain_count_card_use(store=self.store_a, uses=2)
         expiry = package.date_expiry
+        self.haircut_card.lst_price = 700  # issue 12: never sold below its list price
         order, renewed = self.sell_at_till(price=700)
         self.assertEqual(renewed, package)
         self.assertEqual(order.chain_count_card_move_ids.kind, "renewal")

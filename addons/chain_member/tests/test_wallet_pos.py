@@ -82,12 +82,16 @@ class TestWalletPos(WalletPosCase):
         )
         self.assertEqual(self.balance(), (100, 25))
 
-    def test_cash_sale_refunded_to_the_balance_is_principal(self):
+    def test_cash_sale_cannot_be_refunded_to_the_balance(self):
+        # issue 12: stored value returns only in the share the original order took from the
+        # balance; a cash sale is refunded in cash (this test used to credit the balance)
         order = self.sync(
             self.order_vals(self.session_a, [(self.haircut, 1, 100)], [(self.cash_method, 100)])
         )
-        self.sync(self.refund_vals(order, self.session_a, [(self.wallet_method, -100)]))
-        self.assertEqual(self.balance(), (100, 0))
+        with self.assertRaisesRegex(UserError, "original order, paid from the balance"):
+            with self.env.cr.savepoint():
+                self.sync(self.refund_vals(order, self.session_a, [(self.wallet_method, -100)]))
+        self.assertEqual(self.balance(), (0, 0))
 
     def test_topup_cannot_be_refunded_at_the_till(self):
         order = self.sync(
