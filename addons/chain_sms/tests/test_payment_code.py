@@ -166,9 +166,15 @@ class TestPaymentCode(PaymentCodeCase):
         self.assertEqual(self.balance(), (1100, 0))
 
     def test_a_refund_to_the_balance_needs_no_code(self):
-        order = self.sync(
-            self.order_vals(self.session_a, [(self.haircut, 1, 800)], [(self.cash_method, 800)])
-        )
+        # the sale is paid from the balance (with its code); its refund goes back to the
+        # balance (a cash sale is never refunded into it) and asks for no code
+        vals = self.paid_order(800)
+        self.authorize(800, vals["uuid"])
+        [code] = self.codes_received()
+        granted = self.authorize(800, vals["uuid"], sms_code=code)
+        vals["payment_ids"][0][2]["transaction_id"] = granted["token"]
+        order = self.sync(vals)
+        self.assertEqual(self.balance(), (1200, 0))
         self.sync(self.refund_vals(order, self.session_a, [(self.wallet_method, -800)]))
-        self.assertEqual(self.balance(), (2800, 0))
-        self.assertFalse(self.codes_received())
+        self.assertEqual(self.balance(), (2000, 0))
+        self.assertEqual(len(self.codes_received()), 1, "the refund sent no code")
