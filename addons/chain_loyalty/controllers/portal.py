@@ -18,7 +18,7 @@ class ChainLoyaltyPortal(ChainMemberPortal):
         values = self._prepare_portal_layout_values()
         values.update(
             member=member,
-            statement=member.chain_points_statement(),
+            statement=member._chain_points_statement(),
             notice=notice,
             error=error,
             page_name="chain_points",

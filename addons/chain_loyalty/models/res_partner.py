@@ -388,7 +388,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------------------------
     # Statement and projection (portal, backend)
     # ------------------------------------------------------------------------------------------
-    def chain_points_statement(self, limit=50):
+    def _chain_points_statement(self, limit=50):
         """The member's points statement: balance, its value, the points expiring soonest, the
         last moves, and the projection at the member's pace to the end of the year."""
         self.ensure_one()

@@ -12,7 +12,7 @@ class TestPointsStatement(LoyaltyCase):
         today = fields.Date.context_today(self.member)
         self.earn(1000, expiry=today + relativedelta(days=10))
         self.earn(500)
-        statement = self.member.chain_points_statement()
+        statement = self.member._chain_points_statement()
         self.assertEqual((statement["balance"], statement["value"]), (1500, 15.0))
         self.assertEqual([lot.remaining for lot in statement["expiring"]], [1000, 500])
         self.assertEqual(len(statement["moves"]), 2)

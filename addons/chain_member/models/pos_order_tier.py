@@ -28,7 +28,10 @@ class PosOrder(models.Model):
 
     def action_pos_order_paid(self):
         result = super().action_pos_order_paid()
-        members_orders = self.filtered(lambda o: o.partner_id.is_member)
+        # a till of no chain store keeps stock Odoo's behaviour: no member spend, no tiers
+        members_orders = self.filtered(
+            lambda o: o.config_id.chain_store_id and o.partner_id.is_member
+        )
         members_orders._chain_record_member_spend()
         for order in members_orders.filtered(lambda o: o.amount_total > 0):
             store = order.config_id.chain_store_id
