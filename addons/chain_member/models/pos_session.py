@@ -18,10 +18,24 @@ class PosSession(models.Model):
 
     @api.model
     def _load_pos_data_models(self, config_id):
-        return super()._load_pos_data_models(config_id) + [
-            "chain.count.card.package",
-            "chain.timed.session",
-        ]
+        models_ = super()._load_pos_data_models(config_id)
+        if not self.env["pos.config"].browse(config_id).chain_store_id:
+            return models_  # a till of no chain store: stock Odoo's data only
+        return models_ + ["chain.count.card.package", "chain.timed.session"]
+
+    @api.model
+    def _load_pos_data_relations(self, model, response):
+        """Stock Odoo announces every field of a model to the till, also those its user may not
+        read (``groups``); the till then asks for them and the server refuses the whole read
+        (a plain POS user's order never reaches the receipt screen). Announce only the fields
+        the user can read."""
+        super()._load_pos_data_relations(model, response)
+        relations = response[model].get("relations") or {}
+        Model = self.env[model]
+        for name in list(relations):
+            field = Model._fields.get(name)
+            if field and not field.is_accessible(self.env):
+                del relations[name]
 
     def _create_account_move(
         self, balancing_account=False, amount_to_balance=0, bank_payment_method_diffs=None
