@@ -382,7 +382,10 @@ class PosOrder(models.Model):
         )
         if not prepaid:
             return
-        if self.lines.filtered(lambda line: line.qty < 0 or line.price_subtotal_incl < 0):
+        # (a refunded prepaid line itself gets its own refusal when it is applied)
+        if (self.lines - prepaid).filtered(
+            lambda line: line.qty < 0 or line.price_subtotal_incl < 0
+        ):
             # a discount, reward or refund line would pay part of the prepaid value
             raise UserError(
                 _(
@@ -421,9 +424,11 @@ class PosOrder(models.Model):
         touches_wallet = bool(payments)
         currency = self.currency_id
         for line in self.lines.filtered(lambda line: line.qty < 0):
-            if not (touches_wallet or line.chain_count_card_package_id or self.lines.filtered(
-                "chain_timed_session_id"
-            )):
+            if not (
+                touches_wallet
+                or line.chain_count_card_package_id
+                or self.lines.filtered("chain_timed_session_id")
+            ):
                 continue
             origin = line.refunded_orderline_id.sudo()
             if (
