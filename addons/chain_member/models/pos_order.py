@@ -587,6 +587,8 @@ class PosOrder(models.Model):
             raise UserError(_("%(card)s belongs to another member.", card=package.name))
         if not line.currency_id.is_zero(line.price_subtotal_incl):
             raise UserError(_("A count-card use is a zero-priced line."))
+        if line.qty != int(line.qty):
+            raise UserError(_("A count card is used a whole number of times."))
         if line.qty > 0:
             package._chain_count_card_use(
                 store=store,

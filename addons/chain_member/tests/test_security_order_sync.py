@@ -233,6 +233,16 @@ class TestSecurityOrderSync(WalletPosCase):
         )
         self.assert_refused(vals, "belongs to another member")
 
+    def test_half_a_count_card_use_is_refused(self):
+        package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
+            self.haircut_card, store=self.store_a, journal=self.cash_journal
+        )
+        vals = self.sale(
+            [(self.haircut, 0.5, 0.0, {"chain_count_card_package_id": package.id})],
+            [(self.cash_method, 0.0)],
+        )
+        self.assert_refused(vals, "whole number of times")
+
     def test_count_card_that_does_not_exist_is_refused(self):
         vals = self.sale(
             [(self.haircut, 1, 0.0, {"chain_count_card_package_id": 999999})],
