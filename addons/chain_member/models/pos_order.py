@@ -98,12 +98,27 @@ class PosOrder(models.Model):
         (``res.partner._chain_wait_balance_turn``): two tills changing one member's balances
         at the same moment are served one after the other instead of failing and retrying."""
         self._chain_order_members(orders)._chain_wait_balance_turn()
+        self._chain_pin_existing_ids(orders)
         try:
             return super().sync_from_ui(orders)
         except errors.UniqueViolation as error:
             if error.diag.constraint_name == UUID_INDEX:
                 raise DuplicateOrderSync(str(error)) from error
             raise
+
+    @api.model
+    def _chain_pin_existing_ids(self, orders):
+        """Stock updates a draft order found by its uuid but writes to the record of the
+        payload's ``id``: a forged ``id`` would rewrite another order. The id is the one of the
+        order found by its uuid (or none)."""
+        for order in orders:
+            if not isinstance(order, dict) or not order.get("uuid"):
+                continue
+            existing = self.search([("uuid", "=", order["uuid"])], limit=1)
+            if existing:
+                order["id"] = existing.id
+            else:
+                order.pop("id", None)
 
     @api.model
     def _chain_order_members(self, orders):
@@ -367,6 +382,17 @@ class PosOrder(models.Model):
         )
         if not prepaid:
             return
+        # (a refunded prepaid line itself gets its own refusal when it is applied)
+        if (self.lines - prepaid).filtered(
+            lambda line: line.qty < 0 or line.price_subtotal_incl < 0
+        ):
+            # a discount, reward or refund line would pay part of the prepaid value
+            raise UserError(
+                _(
+                    "A top-up or a count card is sold on an order of its own lines and sales: "
+                    "no refund, discount or reward line may pay part of it."
+                )
+            )
         for line in prepaid:
             product = line.product_id
             if line.discount > 0 or (
@@ -398,7 +424,11 @@ class PosOrder(models.Model):
         touches_wallet = bool(payments)
         currency = self.currency_id
         for line in self.lines.filtered(lambda line: line.qty < 0):
-            if not (touches_wallet or line.chain_count_card_package_id):
+            if not (
+                touches_wallet
+                or line.chain_count_card_package_id
+                or self.lines.filtered("chain_timed_session_id")
+            ):
                 continue
             origin = line.refunded_orderline_id.sudo()
             if (
@@ -557,6 +587,8 @@ class PosOrder(models.Model):
             raise UserError(_("%(card)s belongs to another member.", card=package.name))
         if not line.currency_id.is_zero(line.price_subtotal_incl):
             raise UserError(_("A count-card use is a zero-priced line."))
+        if line.qty != int(line.qty):
+            raise UserError(_("A count card is used a whole number of times."))
         if line.qty > 0:
             package._chain_count_card_use(
                 store=store,

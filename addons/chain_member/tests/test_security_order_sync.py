@@ -161,6 +161,35 @@ class TestSecurityOrderSync(WalletPosCase):
         vals["amount_total"] = 900
         self.assert_refused(vals, "without discount")
 
+    def test_topup_paid_by_a_reward_line_is_refused(self):
+        vals = self.sale(
+            [(self.topup_product, 1, 1000), (self.haircut, 1, -500)], [(self.cash_method, 500)]
+        )
+        self.assert_refused(vals, "no refund, discount or reward line")
+
+    def test_topup_paid_by_refunding_a_cash_sale_is_refused(self):
+        order = self.sync(self.sale([(self.haircut, 1, 100)], [(self.cash_method, 100)]))
+        vals = self.sale(
+            [
+                (self.topup_product, 1, 100),
+                (self.haircut, -1, 100, {"refunded_orderline_id": order.lines.id}),
+            ],
+            [],
+        )
+        self.assert_refused(vals, "no refund, discount or reward line")
+
+    def test_forged_id_does_not_rewrite_another_order(self):
+        paid = self.sync(self.sale([(self.haircut, 1, 100)], [(self.cash_method, 100)]))
+        draft_vals = self.sale([(self.haircut, 1, 30)], [])
+        draft_vals["state"] = "draft"
+        draft = self.sync(dict(draft_vals))
+        self.assertEqual(draft.state, "draft")
+        forged = self.sale([(self.haircut, 1, 30)], [], order_uuid=draft_vals["uuid"])
+        forged.update(state="draft", id=paid.id)
+        self.sync(forged)
+        self.assertEqual(len(paid.lines), 1)
+        self.assertEqual(paid.amount_total, 100)
+
     # 5. the PIN token covers the order's total --------------------------------------------------
     def test_one_token_does_not_cover_two_payment_lines(self):
         self.env["ir.config_parameter"].sudo().set_param("chain_member.wallet_pin_required", "True")
@@ -203,6 +232,16 @@ class TestSecurityOrderSync(WalletPosCase):
             [(self.cash_method, 0.0)],
         )
         self.assert_refused(vals, "belongs to another member")
+
+    def test_half_a_count_card_use_is_refused(self):
+        package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
+            self.haircut_card, store=self.store_a, journal=self.cash_journal
+        )
+        vals = self.sale(
+            [(self.haircut, 0.5, 0.0, {"chain_count_card_package_id": package.id})],
+            [(self.cash_method, 0.0)],
+        )
+        self.assert_refused(vals, "whole number of times")
 
     def test_count_card_that_does_not_exist_is_refused(self):
         vals = self.sale(
