@@ -1,12 +1,16 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.chain_member.tools.amounts import amount_ceiling
+
 ADJUSTMENT_STATES = [
     ("draft", "Draft"),
     ("to_approve", "Waiting for approval"),
     ("done", "Applied"),
     ("refused", "Refused"),
 ]
+# written only by the buttons (under sudo), never by a client's create or write
+PROTECTED_ADJUSTMENT_FIELDS = frozenset({"state", "requested_by_id", "approved_by_id", "move_id"})
 
 
 class ChainPointsAdjustment(models.Model):
@@ -61,14 +65,56 @@ class ChainPointsAdjustment(models.Model):
         for adjustment in self:
             adjustment.needs_approval = abs(adjustment.points) > (threshold or 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_client_vals(vals)
+        adjustments = super().create(vals_list)
+        adjustments._check_points_bound()
+        return adjustments
+
     def write(self, vals):
+        self._check_client_vals(vals)
         if {"partner_id", "points", "store_id"} & set(vals) and any(
             adjustment.state != "draft" for adjustment in self
         ):
             raise UserError(
                 _("A submitted adjustment cannot be changed: refuse it and post another.")
             )
-        return super().write(vals)
+        result = super().write(vals)
+        if "points" in vals:
+            self._check_points_bound()
+        return result
+
+    @api.model
+    def _check_client_vals(self, vals):
+        """The state, the approver and the ledger move change only through the buttons."""
+        if not self.env.su and PROTECTED_ADJUSTMENT_FIELDS.intersection(vals):
+            raise UserError(
+                _(
+                    "An adjustment is submitted, approved and applied only with its buttons: "
+                    "its state, approver and ledger move cannot be written."
+                )
+            )
+
+    def _check_points_bound(self):
+        """An adjustment is worth no more than the chain's largest single amount."""
+        ceiling = amount_ceiling(self.env)
+        program = self.env["chain.points.program"]._get_program()
+        if not ceiling or not program:
+            return
+        limit = int(ceiling / program.point_value)
+        for adjustment in self:
+            if abs(adjustment.points) > limit:
+                raise UserError(
+                    _(
+                        "An adjustment of %(points)s points is worth more than the chain's "
+                        "largest single amount (%(ceiling)s, %(limit)s points).",
+                        points=adjustment.points,
+                        ceiling=program.currency_id.format(ceiling),
+                        limit=limit,
+                    )
+                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):

@@ -101,10 +101,12 @@ class PosOrder(models.Model):
     def _chain_check_member_rewards(self):
         """Re-check on the server the member promotions the browser applied: the customer must
         qualify (member, tier, member day, birthday month), and a tier discount must not exceed
-        the tier's percentage. Refunds follow their original order and are not re-checked."""
+        the tier's percentage of what it may discount (never prepaid value: top-ups and count
+        cards). Only the reward lines that refund an original reward line follow that order and
+        are not re-checked; any other line of the order changes nothing to the check."""
         self.ensure_one()
-        lines = self.lines.filtered("reward_id")
-        if not lines or self.lines.refunded_orderline_id:
+        lines = self.lines.filtered(lambda line: line.reward_id and not line.refunded_orderline_id)
+        if not lines:
             return
         day = fields.Date.context_today(self, self.date_order)
         for program, program_lines in lines.grouped(lambda line: line.reward_id.program_id).items():
@@ -121,7 +123,14 @@ class PosOrder(models.Model):
             tier = program.chain_tier_discount_id
             if tier:
                 discount = -sum(program_lines.mapped("price_subtotal_incl"))
-                base = sum((self.lines - program_lines).mapped("price_subtotal_incl"))
+                base = sum(
+                    (self.lines - program_lines)
+                    .filtered(
+                        lambda line: not line.product_id.chain_wallet_topup
+                        and not line.product_id.chain_count_card
+                    )
+                    .mapped("price_subtotal_incl")
+                )
                 allowed = base * tier.discount_percent / 100.0
                 if (
                     self.currency_id.compare_amounts(discount, allowed + 0.01 * len(program_lines))
@@ -233,6 +242,7 @@ class PosOrder(models.Model):
         paid = sum(p.amount for p in payments if p.amount > 0)
         if paid:
             program._check_redemption(partner, paid, self.amount_total, check_balance=False)
+            self._chain_points_check_pin_token(partner, payments, paid)
         spent = 0
         for payment in payments:
             payment_key = f"{key}:points:{payment.uuid or payment.id}"
@@ -271,6 +281,25 @@ class PosOrder(models.Model):
                 )
                 spent -= points
         return spent, moves
+
+    def _chain_points_check_pin_token(self, partner, payments, paid):
+        """While the member has a card reported lost, the points paid on this order must be
+        covered by a PIN token of ``chain_points_authorize`` for this member and order."""
+        member = partner.sudo()
+        if not member._chain_wallet_card_lost():
+            return
+        reference = f"points:{self.uuid}"
+        if not any(
+            token and member._chain_wallet_check_token(token, reference, paid)
+            for token in payments.filtered(lambda p: p.amount > 0).mapped("transaction_id")
+        ):
+            raise UserError(
+                _(
+                    "The card of %(member)s was reported lost: paying with points needs the "
+                    "member's payment PIN. The order was not saved.",
+                    member=partner.display_name,
+                )
+            )
 
     def _chain_points_refunded_spends(self, refunded):
         if not refunded:

@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, consteq, float_round
 from odoo.tools.misc import hmac
 
+from odoo.addons.chain_member.tools.amounts import check_amount
+
 _logger = logging.getLogger(__name__)
 
 # Who may do what with points (any of the groups; HQ managers may do everything).
@@ -493,14 +495,25 @@ class ResPartner(models.Model):
             redeem_max_points=redeem_max,
             redeem_max_percent=redeem_percent,
             birthday_month=self._chain_points_is_birthday(fields.Date.context_today(self), "month"),
-            alerts=self._chain_till_alerts(card, summary),
+            card_lost=self.sudo()._chain_wallet_card_lost(),
         )
+        summary["alerts"] = self._chain_till_alerts(card, summary)
         return summary
 
     def _chain_till_alerts(self, card, summary):
         alerts = []
-        if card and card.state in ("lost", "expired", "cancelled", "replaced"):
-            alerts.append(_("Card %(number)s is %(state)s.", number=card.number, state=card.state))
+        if summary.get("card_lost"):
+            alerts.append(
+                _(
+                    "A card of this member was reported lost: paying from the stored value or "
+                    "with points needs the member's payment PIN."
+                )
+            )
+        if card and card.state in ("expired", "cancelled", "replaced"):
+            states = dict(card._fields["state"]._description_selection(self.env))
+            alerts.append(
+                _("Card %(number)s is %(state)s.", number=card.number, state=states[card.state])
+            )
         elif (
             card
             and card.expiry_date
@@ -654,26 +667,91 @@ class ResPartner(models.Model):
         }
 
     @api.model
-    def chain_points_authorize(self, partner_id, amount, order_total, config_id, card_number=False):
-        """Called by the till before it accepts points as a tender: check the member, the card
-        and the program's limits for paying ``amount`` of an order of ``order_total``. Returns
-        {"ok": True, "points", "balance"} or {"ok": False, "message"}. The authoritative debit
-        happens in the order sync."""
-        store = self.env["pos.config"].browse(config_id).chain_store_id
+    def chain_points_authorize(
+        self,
+        partner_id,
+        amount,
+        order_total,
+        config_id,
+        card_number=False,
+        order_uuid=None,
+        pin=None,
+    ):
+        """Called by the till before it accepts points as a tender: check the caller (a cashier
+        or merchant of the till's store), the member, the card and the program's limits for
+        paying ``amount`` of an order of ``order_total``. Returns {"ok": True, "points",
+        "balance", "token"} or {"ok": False, "message"}. The authoritative debit happens in
+        the order sync.
+
+        While the member has a card reported lost, paying with points needs the member's
+        payment PIN (``pin``): the answer is then ``pin_required`` and ``card_lost`` until the
+        PIN is given, and ``token`` binds the member, ``order_uuid`` and ``amount`` (the order
+        sync refuses a points payment of such a member without it)."""
+        card_lost = False
         try:
-            merchant = self._chain_merchant_till(config_id)
-            partner = (self.sudo() if merchant else self).browse(partner_id).exists()
-            if not partner or not partner.is_member:
-                raise UserError(_("Select the member first: points belong to a member."))
+            config = self._chain_wallet_as_record("pos.config", config_id)
+            store = config.sudo().chain_store_id
             if not store:
                 raise UserError(_("This point of sale belongs to no chain store."))
-            partner._chain_points_check_right("spend", store.sudo())
+            merchant = self._chain_merchant_till(config.id)
+            partner = self._chain_wallet_as_record("res.partner", partner_id)
+            partner = (partner.sudo() if merchant else partner).exists()
+            if not partner or not partner.is_member:
+                raise UserError(_("Select the member first: points belong to a member."))
+            amount = check_amount(self.env, amount, _("The payment with points"))
+            order_total = check_amount(self.env, order_total, _("The order total"))
+            if amount <= 0:
+                raise UserError(_("A payment with points needs a positive amount."))
+            partner._chain_points_check_right("spend", store)
             partner._chain_check_card_usable(card_number)
             program = self.env["chain.points.program"]._get_program()
+            if not program:
+                raise UserError(_("Points are switched off: there is no active points program."))
             points = program._check_redemption(partner, amount, order_total)
+            token = ""
+            card_lost = partner.sudo()._chain_wallet_card_lost()
+            if card_lost:
+                reference = self._chain_wallet_order_reference(order_uuid)
+                account = (
+                    self.env["chain.wallet.account"]
+                    .sudo()
+                    ._find(partner, store.company_id.currency_id)
+                )
+                if not (account and account.pin_hash):
+                    return {
+                        "ok": False,
+                        "card_lost": True,
+                        "pin_missing": True,
+                        "message": _(
+                            "This member's card was reported lost and the member has no "
+                            "payment PIN: the member sets one at the service desk before "
+                            "paying with points."
+                        ),
+                    }
+                if pin in (None, False, ""):
+                    return {
+                        "ok": False,
+                        "pin_required": True,
+                        "card_lost": True,
+                        "message": _(
+                            "This member's card was reported lost: the member confirms paying "
+                            "with points with the payment PIN."
+                        ),
+                    }
+                account._verify_pin(pin)
+                token = partner.sudo()._chain_wallet_token(f"points:{reference}", amount)
         except (UserError, AccessError) as error:
-            return {"ok": False, "message": str(error.args[0] if error.args else error)}
-        return {"ok": True, "points": points, "balance": partner.sudo().points_balance}
+            answer = {"ok": False, "message": str(error.args[0] if error.args else error)}
+            if card_lost:
+                answer.update(pin_required=True, card_lost=True)
+            return answer
+        return {
+            "ok": True,
+            "points": points,
+            "balance": partner.sudo().points_balance,
+            "token": token,
+            "card_lost": card_lost,
+        }
 
     # ------------------------------------------------------------------------------------------
     # Hooks of chain_member

@@ -11,3 +11,4 @@ from . import test_pos_tours
 from . import test_points_invoice
 from . import test_points_merchant
 from . import test_security_points_statement
+from . import test_security_points

@@ -171,7 +171,9 @@ class TestPointsPosSync(LoyaltyCase):
         self.earn(1000)
         Partner = self.env["res.partner"].with_user(self.cashier_a)
         ok = Partner.chain_points_authorize(self.member.id, 5.0, 50.0, self.config_a.id)
-        self.assertEqual(ok, {"ok": True, "points": 500, "balance": 1000})
+        self.assertEqual(
+            ok, {"ok": True, "points": 500, "balance": 1000, "token": "", "card_lost": False}
+        )
         short = Partner.chain_points_authorize(self.member.id, 20.0, 50.0, self.config_a.id)
         self.assertFalse(short["ok"])
         self.assertIn("Insufficient points", short["message"])

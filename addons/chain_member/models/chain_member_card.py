@@ -19,6 +19,24 @@ CARD_STATES = [
     ("cancelled", "Cancelled"),
 ]
 
+# What only the card operations write (see write); a client may create a draft card only.
+PROTECTED_CARD_FIELDS = frozenset(
+    {
+        "state",
+        "number",
+        "partner_id",
+        "expiry_date",
+        "issue_date",
+        "replaced_by_id",
+        "replaces_id",
+        "blocked_reason",
+        "fee_move_id",
+    }
+)
+PROTECTED_ON_CREATE = frozenset(
+    {"issue_date", "replaced_by_id", "replaces_id", "blocked_reason", "fee_move_id"}
+)
+
 
 class ChainMemberCard(models.Model):
     """A member card, physical or electronic, valid in every store of the chain.
@@ -153,13 +171,16 @@ class ChainMemberCard(models.Model):
                 "kind": kind or self.kind,
                 "store_id": (store or self.env.user._chain_default_store()).id,
                 "expiry_date": expiry_date or self.expiry_date,
-                "replaces_id": self.id,
                 **({"number": number} if number else {}),
             }
         )
-        self.replaced_by_id = new_card
+        self._write_operation({"replaced_by_id": new_card.id})
         new_card._write_operation(
-            {"state": "active", "issue_date": fields.Date.context_today(self)}
+            {
+                "state": "active",
+                "issue_date": fields.Date.context_today(self),
+                "replaces_id": self.id,
+            }
         )
         self._log(
             "card_replace",
@@ -243,16 +264,34 @@ class ChainMemberCard(models.Model):
         return self.env.cr.rowcount
 
     # ------------------------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                if vals.get("state", "draft") != "draft" or PROTECTED_ON_CREATE.intersection(vals):
+                    raise UserError(
+                        _(
+                            "A card is created as a draft; it is activated, linked and "
+                            "invoiced only through the card operations."
+                        )
+                    )
+        return super().create(vals_list)
+
     def write(self, vals):
-        guarded = {"state", "number", "partner_id"} & set(vals)
-        if guarded and not self.env.context.get("chain_card_operation") and not self.env.su:
+        if not self.env.su and PROTECTED_CARD_FIELDS.intersection(vals):
             raise UserError(
-                _("A card's state, number and member change only through the card operations.")
+                _(
+                    "A card's state, number, member, dates and links change only through the "
+                    "card operations."
+                )
             )
         return super().write(vals)
 
     def _write_operation(self, vals):
-        return self.with_context(chain_card_operation=True).write(vals)
+        """The card operations' own write (the operation has checked the state and the
+        caller); the protected fields refuse any other. ``sudo`` keeps the user as the author
+        of the tracking messages."""
+        return self.sudo().write(vals)
 
     def _ensure_state(self, allowed, verb):
         if self.state not in allowed:

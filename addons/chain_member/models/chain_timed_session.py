@@ -64,7 +64,7 @@ class ChainTimedSession(models.Model):
         # one running clock per member and service: a second start (a double click, a second
         # till) is refused even when both starts race
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
                     """CREATE UNIQUE INDEX IF NOT EXISTS chain_timed_session_running_uniq
                            ON chain_timed_session (partner_id, product_id)

@@ -383,10 +383,13 @@ class PosOrder(models.Model):
         if not prepaid:
             return
         # (a refunded prepaid line itself gets its own refusal when it is applied)
-        if (self.lines - prepaid).filtered(
-            lambda line: line.qty < 0 or line.price_subtotal_incl < 0
+        others = self.lines - prepaid
+        if others.filtered(lambda line: line.qty < 0 or line.refunded_orderline_id) or (
+            others.filtered(lambda line: line.price_subtotal_incl < 0)
+            and self.currency_id.compare_amounts(sum(others.mapped("price_subtotal_incl")), 0) < 0
         ):
-            # a discount, reward or refund line would pay part of the prepaid value
+            # a refund line, or discount and reward lines worth more than the goods they
+            # discount, would pay part of the prepaid value
             raise UserError(
                 _(
                     "A top-up or a count card is sold on an order of its own lines and sales: "

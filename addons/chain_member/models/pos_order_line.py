@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class PosOrderLine(models.Model):
@@ -14,6 +15,28 @@ class PosOrderLine(models.Model):
     chain_timed_session_id = fields.Many2one(
         "chain.timed.session", string="Timed Service", readonly=True, index="btree_not_null"
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A till's line names the count card or timed session it uses by id: one that does
+        not exist is refused with a message (not a database error), and nothing is saved."""
+        for field, model in (
+            ("chain_count_card_package_id", "chain.count.card.package"),
+            ("chain_timed_session_id", "chain.timed.session"),
+        ):
+            ids = {vals[field] for vals in vals_list if vals.get(field)}
+            if not ids:
+                continue
+            if not all(isinstance(value, int) and value > 0 for value in ids) or len(
+                self.env[model].sudo().browse(ids).exists()
+            ) != len(ids):
+                raise UserError(
+                    _(
+                        "The order names a %(what)s that does not exist: it was not saved.",
+                        what=self.env[model]._description,
+                    )
+                )
+        return super().create(vals_list)
 
     @api.model
     def _load_pos_data_fields(self, config_id):

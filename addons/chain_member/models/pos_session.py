@@ -29,13 +29,14 @@ class PosSession(models.Model):
         read (``groups``); the till then asks for them and the server refuses the whole read
         (a plain POS user's order never reaches the receipt screen). Announce only the fields
         the user can read."""
-        super()._load_pos_data_relations(model, response)
+        result = super()._load_pos_data_relations(model, response)
         relations = response[model].get("relations") or {}
         Model = self.env[model]
         for name in list(relations):
             field = Model._fields.get(name)
             if field and not field.is_accessible(self.env):
                 del relations[name]
+        return result
 
     def _create_account_move(
         self, balancing_account=False, amount_to_balance=0, bank_payment_method_diffs=None

@@ -40,6 +40,25 @@ CARD_QR_PREFIX = "CHM:"
 # Consent fields: each consent keeps the date and channel it was given or withdrawn on.
 CONSENTS = ("marketing_consent", "transactional_consent")
 
+# What only the server's own operations write (registration, the order sync, the tier change
+# wizard, the nightly review, the consent stamp, the anonymisation): a client's create or write
+# carrying any of these is refused, whatever its context.
+PROTECTED_MEMBER_FIELDS = frozenset(
+    {
+        "member_code",
+        "member_tier_id",
+        "member_tier_since",
+        "member_tier_expiry",
+        "member_total_spend",
+        "member_last_purchase_date",
+        "member_anonymised_date",
+        "marketing_consent_date",
+        "marketing_consent_channel",
+        "transactional_consent_date",
+        "transactional_consent_channel",
+    }
+)
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -194,6 +213,8 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._chain_check_client_vals(vals)
+        for vals in vals_list:
             self._stamp_consents(vals)
             if vals.get("is_member"):
                 self._prepare_member_vals(vals)
@@ -207,6 +228,7 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        self._chain_check_client_vals(vals)
         self._stamp_consents(vals)
         if vals.get("is_member") or ("mobile" in vals and any(self.mapped("is_member"))):
             for partner in self:
@@ -216,6 +238,24 @@ class ResPartner(models.Model):
                 super(ResPartner, partner).write(partner_vals)
             return True
         return super().write(vals)
+
+    @api.model
+    def _chain_check_client_vals(self, vals):
+        """Refuse a client's values for the fields only the server's operations write."""
+        if self.env.su:
+            return
+        protected = sorted(PROTECTED_MEMBER_FIELDS.intersection(vals))
+        if protected:
+            labels = ", ".join(
+                self._fields[name].get_description(self.env)["string"] for name in protected
+            )
+            raise UserError(
+                _(
+                    "%(fields)s of a member change only through the membership operations "
+                    "(registration, purchases, the tier change), never by editing the record.",
+                    fields=labels,
+                )
+            )
 
     @api.model
     def chain_register_member(self, vals, channel="store", store=None):

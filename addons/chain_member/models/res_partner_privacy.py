@@ -237,14 +237,15 @@ class ResPartner(models.Model):
             for record in records.filtered(name):
                 scrubbed = self._chain_privacy_scrub(record[name], identity)
                 if scrubbed != record[name]:
-                    record.with_context(chain_card_operation=True).write({name: scrubbed})
+                    record.sudo().write({name: scrubbed})
 
     def _chain_anonymise_partner(self):
         # two writes: a member cannot lose its mobile, so it stops being a member first
         self.write({"is_member": False})
         name = _("Anonymised member %s", self.member_code or self.id)
         vals = self._chain_anonymised_vals()
-        self.with_context(chain_consent_channel="store").write(
+        # the anonymisation stamp is a protected field: written by this operation only
+        self.sudo().with_context(chain_consent_channel="store").write(
             {
                 **vals,
                 "name": name,

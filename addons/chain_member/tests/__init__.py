@@ -33,4 +33,5 @@ from . import test_wallet_invoice
 from . import test_security_threat_model
 from . import test_security_wallet
 from . import test_security_order_sync
+from . import test_security_member
 from . import test_pos_plain_user

@@ -248,9 +248,7 @@ class TestSecurityOrderSync(WalletPosCase):
             [(self.haircut, 1, 0.0, {"chain_count_card_package_id": 999999})],
             [(self.cash_method, 0.0)],
         )
-        with self.assertRaises(Exception):  # noqa: B017 - a foreign key or our refusal
-            with self.env.cr.savepoint():
-                self.sync(vals)
+        self.assert_refused(vals, "does not exist")
         self.assertFalse(self.env["pos.order"].sudo().search([("uuid", "=", vals["uuid"])]))
 
     def test_card_of_another_member_on_a_topup_is_refused(self):

@@ -47,7 +47,7 @@ class ChainMemberCardIssue(models.TransientModel):
         fee = self.env["chain.member.card.wizard"]._create_fee_invoice(
             self.partner_id, self.fee_product_id, self.store_id
         )
-        card.fee_move_id = fee
+        card._write_operation({"fee_move_id": fee.id})
         return {
             "type": "ir.actions.act_window",
             "res_model": "chain.member.card",

@@ -22,9 +22,8 @@ class ChainMemberCardReplace(models.TransientModel):
             number=(self.number or "").strip() or None,
             store=self.store_id,
         )
-        new_card.fee_move_id = self._create_fee_invoice(
-            new_card.partner_id, self.fee_product_id, self.store_id
-        )
+        fee = self._create_fee_invoice(new_card.partner_id, self.fee_product_id, self.store_id)
+        new_card._write_operation({"fee_move_id": fee.id})
         return {
             "type": "ir.actions.act_window",
             "res_model": "chain.member.card",

@@ -64,18 +64,48 @@ export class PaymentChainPoints extends PaymentInterface {
         }
         const rounded = Math.round((Math.floor(amount / pointValue + 1e-6) * pointValue) * 100) / 100;
         line.set_amount(rounded);
-        const result = await this.pos.data.call("res.partner", "chain_points_authorize", [
-            partner.id,
-            rounded,
-            order.get_total_with_tax(),
-            this.pos.config.id,
-        ]);
-        if (!result.ok) {
-            this._alert(result.message);
+        const kwargs = {
+            card_number: order.chain_card_number || false,
+            order_uuid: order.uuid,
+            pin: null,
+        };
+        for (;;) {
+            const result = await this.pos.data.call(
+                "res.partner",
+                "chain_points_authorize",
+                [partner.id, rounded, order.get_total_with_tax(), this.pos.config.id],
+                kwargs
+            );
+            if (result.ok) {
+                line.chain_points = result.points;
+                line.transaction_id = result.token || "";
+                return true;
+            }
+            if (result.pin_required && kwargs.pin === null) {
+                // the member's card was reported lost: the member confirms with the PIN
+                const pin = await this._askPin();
+                if (!pin) {
+                    return false;
+                }
+                kwargs.pin = pin;
+                continue;
+            }
+            this._alert(
+                result.message,
+                result.card_lost ? _t("This member's card was reported lost") : undefined
+            );
             return false;
         }
-        line.chain_points = result.points;
-        return true;
+    }
+
+    async _askPin() {
+        const pin = await makeAwaitable(this.pos.dialog, NumberPopup, {
+            title: _t("This member's card was reported lost"),
+            subtitle: _t("Paying with points needs the member's payment PIN."),
+            placeholder: _t("PIN"),
+            formatDisplayedValue: (value) => "•".repeat(String(value).length),
+        });
+        return pin ? String(pin) : "";
     }
 
     _maxAmount(order, line, summary) {
@@ -113,8 +143,8 @@ export class PaymentChainPoints extends PaymentInterface {
         return true;
     }
 
-    _alert(body) {
-        this.pos.dialog.add(AlertDialog, { title: _t("Points"), body });
+    _alert(body, title = undefined) {
+        this.pos.dialog.add(AlertDialog, { title: title || _t("Points"), body });
     }
 }
 

@@ -40,6 +40,47 @@ patch(PosOrder.prototype, {
         return true;
     },
 
+    /** Prepaid value (top-ups, count cards) is never discounted by a promotion or a tier:
+     * its lines are left out of what a discount applies to (the order sync refuses it too). */
+    _chainIsPrepaidLine(line) {
+        const product = line.get_product();
+        return Boolean(product?.chain_wallet_topup || product?.chain_count_card);
+    },
+
+    _getDiscountableOnOrder(reward) {
+        const result = super._getDiscountableOnOrder(...arguments);
+        for (const line of this.get_orderlines()) {
+            if (!line.get_quantity() || !this._chainIsPrepaidLine(line)) {
+                continue;
+            }
+            const taxKey = line.tax_ids.map((t) => t.id);
+            result.discountable -= line.get_price_with_tax();
+            if (result.discountablePerTax[taxKey] !== undefined) {
+                result.discountablePerTax[taxKey] -= line.get_base_price();
+            }
+        }
+        result.discountable = Math.max(result.discountable, 0);
+        return result;
+    },
+
+    _getCheapestLine() {
+        return this.get_orderlines()
+            .filter(
+                (line) =>
+                    !line.comboParent &&
+                    !line.reward_id &&
+                    line.get_quantity() &&
+                    !this._chainIsPrepaidLine(line)
+            )
+            .toSorted((lineA, lineB) => lineA.getComboTotalPrice() - lineB.getComboTotalPrice())[0];
+    },
+
+    _getSpecificDiscountableLines(reward) {
+        return super
+            ._getSpecificDiscountableLines(...arguments)
+            .filter((line) => !this._chainIsPrepaidLine(line));
+    },
+
     export_for_printing(baseUrl, headerData) {
         const result = super.export_for_printing(...arguments);
         const partner = this.get_partner();
