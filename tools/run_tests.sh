@@ -45,6 +45,31 @@ fi
 [ "$odoo_failed" -gt 0 ] && failures=1
 odoo_passed=$((odoo_run - odoo_failed)); [ $odoo_passed -lt 0 ] && odoo_passed=0
 
+compat_tags="$(bash "$REPO/tools/odoo_compat.sh" --ci-tags)"
+say "Odoo's own POS tours on the same database, the suite installed ($compat_tags)"
+COMPAT_LOG="$LOGDIR/odoo-compat-ci.log"
+odoo_bin -d "$TEST_DB" --test-enable --test-tags "$compat_tags" --http-port "$TEST_HTTP_PORT" \
+    --stop-after-init --log-level=test > "$COMPAT_LOG" 2>&1
+compat_rc=$?
+grep -E "(ERROR|FAIL|CRITICAL|Traceback|skipped|tests when loading)" "$COMPAT_LOG" | tail -n 80 >&2 || true
+summary="$(grep -E "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database" "$COMPAT_LOG" | tail -n 1)"
+if [ -z "$summary" ]; then
+    say "Odoo's POS tours reported no summary: see $COMPAT_LOG"
+    c_failed=1; c_run=1
+else
+    read -r c_fail c_err c_run <<<"$(echo "$summary" | sed -E 's/.* ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/')"
+    c_failed=$((c_fail + c_err))
+fi
+if grep -qE "skipped .*(Chrome|websocket|browser)" "$COMPAT_LOG"; then
+    say "A browser test of Odoo's POS tours was skipped: this counts as a failure"
+    c_failed=$((c_failed + 1))
+fi
+[ "$c_run" -eq 0 ] && { say "Odoo's POS tours: no test ran"; c_failed=1; c_run=1; }
+[ "$compat_rc" -ne 0 ] && [ "$c_failed" -eq 0 ] && { say "odoo-bin exited $compat_rc"; c_failed=1; }
+[ "$c_failed" -gt 0 ] && failures=1
+odoo_run=$((odoo_run + c_run)); odoo_failed=$((odoo_failed + c_failed))
+odoo_passed=$((odoo_run - odoo_failed)); [ $odoo_passed -lt 0 ] && odoo_passed=0
+
 say "Exporting the translation templates of the installed addons (checked by tests/test_translations.py)"
 mkdir -p "$LOCAL/pot"
 for addon in ${ADDONS//,/ }; do
