@@ -138,6 +138,25 @@ class TestLoyaltyTours(HttpCase):
         self.assertEqual(self.points(self.card_member), 5000)
         self.assertEqual(self.env["chain.points.move"]._check_ledger_consistency(), [])
 
+    def test_lost_card_asks_the_pin_to_pay_with_points(self):
+        self.card_member._chain_points_earn(5000, store=self.store)
+        self.card_member._chain_wallet_set_pin("2468", store=self.store)
+        self.card_member.member_card_ids._report_lost("lost on the bus", store=self.store)
+        self.start_tour(
+            f"/pos/ui?config_id={self.config.id}",
+            "ChainLoyaltyLostCardPointsTour",
+            login="chain_tour_cashier",
+        )
+        sale = self.orders(self.card_member)
+        self.assertEqual(sale.chain_points_spent, 2000)
+        points_line = sale.payment_ids.filtered("payment_method_id.chain_points")
+        self.assertTrue(
+            self.card_member._chain_wallet_check_token(
+                points_line.transaction_id, f"points:{sale.uuid}", 20.0
+            )
+        )
+        self.assertEqual(self.points(self.card_member), 5000 - 2000 + 80)
+
     def test_quick_registration_at_the_till(self):
         self.program.registration_bonus = 100
         self.start_tour(

@@ -278,3 +278,47 @@ registry.category("web_tour.tours").add("ChainLoyaltyMerchantTillTour", {
             ReceiptScreen.clickNextOrder(),
         ].flat(),
 });
+
+/**
+ * A member whose card was reported lost is found by mobile: the panel shows the alert, and
+ * paying with points asks for the member's payment PIN before the line is accepted.
+ */
+registry.category("web_tour.tours").add("ChainLoyaltyLostCardPointsTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.clickDisplayedProduct("Tour Rice"),
+            ProductScreen.clickDisplayedProduct("Tour Rice"),
+            ProductScreen.clickPartnerButton(),
+            {
+                content: "type the member's mobile number",
+                trigger: ".modal-dialog .input-group input",
+                run: "edit 13900139001",
+            },
+            {
+                content: "the server found the member",
+                trigger: ".partner-list .partner-line:first-child:contains('Tour Card Member')",
+                run: "click",
+            },
+            ProductScreen.customerIsSelected("Tour Card Member"),
+            {
+                content: "the member panel alerts the lost card",
+                trigger: ".chain-member-panel .chain-member-alert:contains(reported lost)",
+            },
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Points"),
+            NumberPopup.enterValue("20"),
+            Dialog.confirm("Pay"),
+            Dialog.is({ title: "This member's card was reported lost" }),
+            NumberPopup.enterValue("2468"),
+            NumberPopup.isShown("••••"),
+            Dialog.confirm(),
+            PaymentScreen.remainingIs("80.00"),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptShows(".chain-points-spent", "2000"),
+            ReceiptScreen.clickNextOrder(),
+        ].flat(),
+});
