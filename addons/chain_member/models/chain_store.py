@@ -1,5 +1,5 @@
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 STORE_KINDS = [
     ("headquarters", "Headquarters"),
@@ -10,6 +10,11 @@ STORE_KINDS = [
 
 # Fields whose change is a sensitive operation, recorded in the operation log.
 LOGGED_FIELDS = ("code", "kind", "company_id", "warehouse_id", "active", "manager_ids", "user_ids")
+# What only headquarters changes (a store manager edits the contact details and the staff):
+# the store's identity, company, kind, stock location, tills, managers and whether it is open.
+HQ_ONLY_FIELDS = frozenset(
+    {"code", "kind", "company_id", "warehouse_id", "active", "manager_ids", "pos_config_ids"}
+)
 
 
 class ChainStore(models.Model):
@@ -126,6 +131,22 @@ class ChainStore(models.Model):
         return stores
 
     def write(self, vals):
+        headquarters_only = sorted(HQ_ONLY_FIELDS.intersection(vals))
+        if (
+            headquarters_only
+            and not self.env.su
+            and not self.env.user.has_group("chain_member.group_chain_hq_manager")
+        ):
+            raise AccessError(
+                _(
+                    "Only headquarters managers change a store's %(fields)s: a store manager "
+                    "edits its contact details and staff.",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in headquarters_only
+                    ),
+                )
+            )
         logged = [name for name in LOGGED_FIELDS if name in vals]
         before = {store.id: store._logged_values(logged) for store in self} if logged else {}
         if vals.get("kind") and vals["kind"] != "headquarters":

@@ -278,3 +278,39 @@ class TestMemberSecurityRpc(HttpCase):
         self.assertFalse(self.member.member_total_spend)
         self.assertEqual(self.card.state, "lost")
         self.assertFalse(self.card.expiry_date and self.card.expiry_date.year == 2099)
+
+
+@tagged("post_install", "-at_install", "chain_security")
+class TestStoreSecurity(ChainMemberCase):
+    def store_state(self):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT code, kind, company_id, warehouse_id, active FROM chain_store WHERE id = %s",
+            [self.store_a.id],
+        )
+        row = self.env.cr.fetchone()
+        return row, self.store_a.manager_ids.ids
+
+    def test_a_store_manager_does_not_change_the_store_identity_or_company(self):
+        other_company = self.env["res.company"].create({"name": "Other Co (store test)"})
+        before = self.store_state()
+        for values in (
+            {"company_id": other_company.id},
+            {"kind": "alliance"},
+            {"code": "HQ2"},
+            {"active": False},
+            {"manager_ids": [(4, self.cashier_a.id)]},
+        ):
+            for user in (self.manager_a, self.cashier_a, self.merchant):
+                with (
+                    self.subTest(values=values, user=user.login),
+                    self.assertRaises(UserError),  # AccessError is a UserError
+                    self.env.cr.savepoint(),
+                ):
+                    self.store_a.with_user(user).write(values)
+        self.assertEqual(self.store_state(), before)
+        # what a store manager does edit
+        self.store_a.with_user(self.manager_a).write({"phone": "021-5555"})
+        self.assertEqual(self.store_a.phone, "021-5555")
+        self.store_a.with_user(self.hq_manager).write({"code": "T-A2"})
+        self.assertEqual(self.store_a.code, "T-A2")
