@@ -176,6 +176,9 @@ class PosOrder(models.Model):
                 raise UserError(_("Points are switched off: there is no active points program."))
             return
         partner = partner.with_env(self.env)
+        # points are earned on the order's total and limited by its share: the server's own
+        # figures, never the till's (the same check as for stored value)
+        self._chain_check_totals()
         key = f"pos:{self.uuid or self.id}"
         refunded = self.lines.refunded_orderline_id.order_id
         none = self.env["chain.points.move"]

@@ -301,3 +301,12 @@ class TestPointsSecurity(LoyaltyCase):
             "chain_points_statement",
         ):
             self.assertFalse(hasattr(self.env["res.partner"], name), name)
+
+    def test_a_points_order_is_re_totalled_by_the_server(self):
+        """A member's cash order whose total was inflated by the till earns nothing: refused."""
+        vals = self.order_vals(self.session_a, [(self.rice, 1, 50.0)], [(self.cash_method, 5000.0)])
+        vals["amount_total"] = 5000.0
+        self.assert_refused(vals, "does not match its lines")
+        vals = self.order_vals(self.session_a, [(self.rice, 1, 50.0)], [(self.cash_method, 50.0)])
+        vals["lines"][0][2].update(price_subtotal=5000.0, price_subtotal_incl=5000.0)
+        self.assert_refused(vals, "does not match its price")

@@ -33,6 +33,8 @@ PROTECTED_CARD_FIELDS = frozenset(
         "fee_move_id",
     }
 )
+# The furthest a card's validity reaches (issue, replacement, extension).
+MAX_CARD_YEARS = 10
 PROTECTED_ON_CREATE = frozenset(
     {"issue_date", "replaced_by_id", "replaces_id", "blocked_reason", "fee_move_id"}
 )
@@ -110,6 +112,30 @@ class ChainMemberCard(models.Model):
                         "%(number)s is not a valid card number: it must be digits ending with "
                         "the right check digit.",
                         number=card.number,
+                    )
+                )
+
+    @api.constrains("partner_id")
+    def _check_partner_is_member(self):
+        for card in self:
+            if not card.partner_id.is_member:
+                raise ValidationError(
+                    _(
+                        "%(partner)s is not a member: register the member before issuing a card.",
+                        partner=card.partner_id.display_name,
+                    )
+                )
+
+    @api.constrains("expiry_date")
+    def _check_expiry_date(self):
+        limit = fields.Date.context_today(self) + relativedelta(years=MAX_CARD_YEARS)
+        for card in self:
+            if card.expiry_date and card.expiry_date > limit:
+                raise ValidationError(
+                    _(
+                        "A card is valid for %(years)s years at most: %(date)s is too far.",
+                        years=MAX_CARD_YEARS,
+                        date=fields.Date.to_string(card.expiry_date),
                     )
                 )
 

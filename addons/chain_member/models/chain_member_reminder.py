@@ -221,6 +221,15 @@ class ChainMemberReminder(models.Model):
     # ------------------------------------------------------------------------------------------
     # Staff actions
     # ------------------------------------------------------------------------------------------
+    def write(self, vals):
+        """A reminder is raised by the nightly job and handled with its buttons only (which
+        check the caller's role and write under sudo): a client's write is refused."""
+        if not self.env.su:
+            raise UserError(
+                _("A reminder is handled with its buttons (done, called, messaged, reopen) only.")
+            )
+        return super().write(vals)
+
     def action_mark_done(self):
         return self._mark("done")
 
@@ -233,7 +242,8 @@ class ChainMemberReminder(models.Model):
     def action_reopen(self):
         if not self.env.user.has_group("chain_member.group_chain_store_manager"):
             raise AccessError(_("Only a store manager can reopen a reminder."))
-        self.write({"state": "new", "handled_uid": False, "handled_date": False})
+        self.check_access("write")
+        self.sudo().write({"state": "new", "handled_uid": False, "handled_date": False})
         return True
 
     # ------------------------------------------------------------------------------------------
@@ -750,7 +760,8 @@ class ChainMemberReminder(models.Model):
                         state=labels[reminder.state],
                     )
                 )
-        self.write(
+        self.check_access("write")
+        self.sudo().write(
             {"state": state, "handled_uid": self.env.uid, "handled_date": fields.Datetime.now()}
         )
         for reminder in self:

@@ -1,4 +1,11 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import AccessError
+
+# What makes a till a chain till and decides what its orders may do: the store (the order
+# sync checks the caller's rights there), the payment methods, the company and journals.
+MANAGER_ONLY_FIELDS = frozenset(
+    {"chain_store_id", "payment_method_ids", "company_id", "journal_id", "invoice_journal_id"}
+)
 
 
 class PosConfig(models.Model):
@@ -9,3 +16,27 @@ class PosConfig(models.Model):
         index=True,
         help="The store this point of sale belongs to; its operations are recorded there.",
     )
+
+    def write(self, vals):
+        """Stock Odoo lets every POS user write a till's settings; the store, payment methods,
+        company and journals of a till (and the suite's own ``chain_*`` settings) are a POS
+        manager's, since the order sync trusts them."""
+        guarded = sorted(
+            name for name in vals if name in MANAGER_ONLY_FIELDS or name.startswith("chain_")
+        )
+        if (
+            guarded
+            and not self.env.su
+            and not self.env.user.has_group("point_of_sale.group_pos_manager")
+        ):
+            raise AccessError(
+                _(
+                    "Only a Point of Sale administrator changes a till's %(fields)s.",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in guarded
+                        if name in self._fields
+                    ),
+                )
+            )
+        return super().write(vals)

@@ -27,9 +27,12 @@ class PosOrder(models.Model):
             )
 
     def action_pos_order_paid(self):
+        # only an order that becomes paid now counts (the method is public: called again on a
+        # paid or done order, stock Odoo returns it to "paid", and its spend must not count twice)
+        becoming_paid = self.filtered(lambda o: o.state == "draft")
         result = super().action_pos_order_paid()
         # a till of no chain store keeps stock Odoo's behaviour: no member spend, no tiers
-        members_orders = self.filtered(
+        members_orders = becoming_paid.filtered(
             lambda o: o.config_id.chain_store_id and o.partner_id.is_member
         )
         members_orders._chain_record_member_spend()

@@ -267,6 +267,12 @@ class ResPartner(models.Model):
         if not (vals.get("name") or "").strip():
             raise UserError(_("A member needs a name."))
         store = store or self.env.user._chain_default_store()
+        # a member is registered in a store of the caller's (headquarters: any store)
+        self.env["res.users"]._chain_check_works_in(store)
+        if vals.get("home_store_id") and vals["home_store_id"] != store.id:
+            self.env["res.users"]._chain_check_works_in(
+                self.env["chain.store"].browse(vals["home_store_id"]).exists()
+            )
         values = {
             **vals,
             "is_member": True,

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 
 class ResUsers(models.Model):
@@ -40,6 +41,26 @@ class ResUsers(models.Model):
     @property
     def SELF_READABLE_FIELDS(self):
         return super().SELF_READABLE_FIELDS + ["chain_store_ids"]
+
+    @api.model
+    def _chain_check_works_in(self, store):
+        """AccessError unless the current user works in ``store`` (headquarters managers work
+        in every store; the server's own operations, under ``sudo``, anywhere): an operation is
+        recorded in the store it names, so a user names only a store of theirs. Called on the
+        caller's environment: ``self.env["res.users"]._chain_check_works_in(store)``."""
+        if self.env.su:
+            return True
+        user = self.env.user
+        if user._has_group("chain_member.group_chain_hq_manager"):
+            return True
+        if not store or store not in user.chain_store_ids:
+            raise AccessError(
+                _(
+                    "You do not work in %(store)s: ask a colleague of that store.",
+                    store=store.display_name if store else "-",
+                )
+            )
+        return True
 
     def _chain_default_store(self):
         """The store an operation of this user happens in, when the caller does not say: the

@@ -107,3 +107,30 @@ class TestReminderAccess(ReminderCase):
         self.reminder_a.with_user(self.cashier_a).action_mark_called()
         member_a.invalidate_recordset(["member_reminder_count"])
         self.assertEqual(member_a.member_reminder_count, 0)
+
+    def test_a_reminder_is_handled_with_its_buttons_only(self):
+        """A cashier cannot set a handled reminder back to "new" (which would skip the store
+        manager's reopen) nor move it to another member by writing it; nothing is written."""
+        self.reminder_a.with_user(self.cashier_a).action_mark_called()
+        self.env.flush_all()
+        before = (self.reminder_a.state, self.reminder_a.partner_id, self.reminder_a.handled_uid)
+        for user in (self.cashier_a, self.manager_a, self.hq_manager):
+            for values in ({"state": "new"}, {"partner_id": self.member_b.id}):
+                with (
+                    self.subTest(user=user.login, values=values),
+                    self.assertRaisesRegex(UserError, "handled with its buttons"),
+                    self.env.cr.savepoint(),
+                ):
+                    self.reminder_a.with_user(user).write(values)
+        self.reminder_a.invalidate_recordset()
+        self.assertEqual(
+            (self.reminder_a.state, self.reminder_a.partner_id, self.reminder_a.handled_uid),
+            before,
+        )
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self.reminder_a.with_user(self.cashier_a).action_reopen()
+        self.reminder_a.with_user(self.manager_a).action_reopen()
+        self.assertEqual(self.reminder_a.state, "new")
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self.reminder_b.with_user(self.cashier_a).action_mark_done()
+        self.assertEqual(self.reminder_b.state, "new")

@@ -314,3 +314,85 @@ class TestStoreSecurity(ChainMemberCase):
         self.assertEqual(self.store_a.phone, "021-5555")
         self.store_a.with_user(self.hq_manager).write({"code": "T-A2"})
         self.assertEqual(self.store_a.code, "T-A2")
+
+
+@tagged("post_install", "-at_install", "chain_security")
+class TestCardOperationStores(ChainMemberCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.member = cls.env["res.partner"].chain_register_member(
+            {"name": "Sun Li", "mobile": "13900005555"}, store=cls.store_a
+        )
+        cls.card = cls.env["chain.member.card"].create(
+            {"partner_id": cls.member.id, "store_id": cls.store_a.id}
+        )
+        cls.card._activate(store=cls.store_a)
+
+    def card_row(self):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT state, expiry_date FROM chain_member_card WHERE id = %s", [self.card.id]
+        )
+        self.env.cr.execute("SELECT count(*) FROM chain_operation_log")
+        return self.env.cr.fetchone()
+
+    def test_card_operations_name_only_a_store_of_the_caller(self):
+        before = self.card_row()
+        for model, values in (
+            ("chain.member.card.lost", {}),
+            ("chain.member.card.extend", {"new_expiry_date": "2030-01-01"}),
+            ("chain.member.card.replace", {}),
+        ):
+            with (
+                self.subTest(model=model),
+                self.assertRaisesRegex(UserError, "You do not work in"),
+                self.env.cr.savepoint(),
+            ):
+                self.env[model].with_user(self.cashier_a).create(
+                    {
+                        "card_id": self.card.id,
+                        "store_id": self.store_b.id,
+                        "reason": "forged store",
+                        **values,
+                    }
+                ).action_confirm()
+        with self.assertRaisesRegex(UserError, "You do not work in"), self.env.cr.savepoint():
+            self.env["chain.member.card.issue"].with_user(self.cashier_a).create(
+                {"partner_id": self.member.id, "store_id": self.store_b.id}
+            ).action_issue()
+        self.assertEqual(self.card_row(), before)
+        self.assertEqual(self.card.state, "active")
+
+    def test_a_card_is_valid_ten_years_at_most_and_for_members_only(self):
+        with self.assertRaisesRegex(UserError, "10 years at most"), self.env.cr.savepoint():
+            self.env["chain.member.card.extend"].with_user(self.cashier_a).create(
+                {
+                    "card_id": self.card.id,
+                    "store_id": self.store_a.id,
+                    "reason": "forever",
+                    "new_expiry_date": "2099-12-31",
+                }
+            ).action_confirm()
+        stranger = self.env["res.partner"].create({"name": "Not a member"})
+        with self.assertRaisesRegex(UserError, "not a member"), self.env.cr.savepoint():
+            self.env["chain.member.card"].with_user(self.cashier_a).create(
+                {"partner_id": stranger.id, "store_id": self.store_a.id}
+            )
+        self.assertFalse(stranger.member_card_ids)
+
+    def test_a_member_is_registered_in_a_store_of_the_caller(self):
+        Partner = self.env["res.partner"]
+        with self.assertRaisesRegex(UserError, "You do not work in"), self.env.cr.savepoint():
+            Partner.with_user(self.cashier_a).chain_register_member(
+                {"name": "Elsewhere", "mobile": "13900006666"}, store=self.store_b
+            )
+        with self.assertRaisesRegex(UserError, "You do not work in"), self.env.cr.savepoint():
+            Partner.with_user(self.cashier_a).chain_register_member(
+                {"name": "Elsewhere", "mobile": "13900006666", "home_store_id": self.store_b.id}
+            )
+        self.assertFalse(Partner.search([("mobile", "like", "13900006666")]))
+        member = Partner.with_user(self.hq_manager).chain_register_member(
+            {"name": "HQ registers", "mobile": "13900006666"}, store=self.store_b
+        )
+        self.assertEqual(member.home_store_id, self.store_b)

@@ -34,6 +34,7 @@ class ChainMemberCardIssue(models.TransientModel):
 
     def action_issue(self):
         self.ensure_one()
+        self.env["res.users"]._chain_check_works_in(self.store_id)
         card = self.env["chain.member.card"].create(
             {
                 "partner_id": self.partner_id.id,

@@ -24,8 +24,10 @@ class ChainMemberCardWizard(models.AbstractModel):
     reason = fields.Char(required=True)
 
     def _check_reason(self):
+        """The reason is given and the caller works in the store the operation names."""
         if not (self.reason or "").strip():
             raise UserError(_("Say why: the reason goes to the operation log."))
+        self.env["res.users"]._chain_check_works_in(self.store_id)
 
     def _close(self):
         return {"type": "ir.actions.act_window_close"}

@@ -16,7 +16,11 @@ from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
-PURPOSES = [("portal_login", "Portal sign-in"), ("payment", "Stored-value payment")]
+PURPOSES = [
+    ("portal_login", "Portal sign-in"),
+    ("portal_signup", "Portal sign-up"),
+    ("payment", "Stored-value payment"),
+]
 STATES = [
     ("pending", "Pending"),
     ("verified", "Verified"),

@@ -6,7 +6,8 @@ import unicodedata
 import pytz
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
+from odoo.http import request
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -29,6 +30,39 @@ class ResPartner(models.Model):
         compute="_compute_chain_sms_count",
         groups="chain_member.group_chain_hq_manager",
     )
+
+    @api.model
+    def _chain_portal_signup_verify(self, values, data):
+        """The visitor proves holding the mobile number with a one-time code sent to it by
+        SMS: "Send me a code" (``data["chain_sms_send"]``) sends it and asks for it; the
+        sign-up then needs it (``data["sms_code"]``), checked, counted and used once like the
+        sign-in code. Without it nothing is written."""
+        result = super()._chain_portal_signup_verify(values, data)
+        Verification = self.env["chain.sms.verification"].sudo()
+        mobile = values["mobile"]
+        if data.get("chain_sms_send"):
+            remote = request.httprequest.remote_addr if request else ""
+            Verification._request_code(mobile, "portal_signup", requester=f"ip:{remote or ''}")
+            raise UserError(
+                _(
+                    "A code is on its way to %(mobile)s: enter it below, with your password, "
+                    "and sign up.",
+                    mobile=mobile,
+                )
+            )
+        code = (data.get("sms_code") or "").strip()
+        if not code:
+            raise UserError(
+                _(
+                    "Enter the code sent by SMS to your mobile number (press “Send me a code” "
+                    "first)."
+                )
+            )
+        if not Verification._check_code(mobile, "portal_signup", code):
+            raise UserError(
+                _("The SMS code is wrong or has expired: press “Send me a code” for a new one.")
+            )
+        return result
 
     def _compute_chain_sms_count(self):
         counts = dict(
