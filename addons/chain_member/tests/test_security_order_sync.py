@@ -349,3 +349,34 @@ class TestSecurityOrderSyncHttp(HttpCase, WalletPosCase):
         self.assertEqual(name, "odoo.exceptions.AccessError")
         self.assertIn("Private methods", message)
         self.assertEqual(self.balance(), (0, 0))
+
+
+@tagged("post_install", "-at_install", "chain_security")
+class TestSecurityTillSettings(WalletPosCase):
+    def test_a_cashier_does_not_repoint_a_till(self):
+        before = (self.config_a.chain_store_id, self.config_a.payment_method_ids)
+        for values in (
+            {"chain_store_id": self.store_b.id},
+            {"chain_store_id": False},
+            {"payment_method_ids": [Command.link(m.id) for m in self.config_b.payment_method_ids]},
+        ):
+            for user in (self.cashier_a, self.manager_a):
+                with (
+                    self.subTest(values=values, user=user.login),
+                    self.assertRaisesRegex(UserError, "Point of Sale administrator"),
+                    self.env.cr.savepoint(),
+                ):
+                    self.config_a.with_user(user).write(values)
+        self.config_a.invalidate_recordset()
+        self.assertEqual((self.config_a.chain_store_id, self.config_a.payment_method_ids), before)
+
+    def test_paying_a_paid_order_again_counts_its_spend_once(self):
+        order = self.sync(
+            self.order_vals(self.session_a, [(self.haircut, 1, 80.0)], [(self.cash_method, 80.0)])
+        )
+        self.member.invalidate_recordset(["member_total_spend"])
+        spend = self.member.member_total_spend
+        order.with_user(self.cashier_a).action_pos_order_paid()
+        order.with_user(self.cashier_a).action_pos_order_paid()
+        self.member.invalidate_recordset(["member_total_spend"])
+        self.assertEqual(self.member.member_total_spend, spend)
