@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Odoo's own test suites, run on stock Odoo and with the suite installed: `./run test odoo-compat
-# [SUITE ...]` (issue 21). For each suite, two fresh databases on this machine, in the same way:
+# [SUITE ...]` (issue 21). For each suite, two fresh databases on this machine, in the same way
+# and at the same time (side by side, so that both see the same load):
 #   stock: the Odoo module(s) alone, with demo data, its tests enabled;
 #   suite: the same plus the five chain addons, the same tests enabled.
 # A test that fails with the suite installed and passes on stock Odoo is a regression of ours;
 # a test that fails on both is Odoo's (or this machine's). Prints the table (also written to
-# .local/compat/LAST.md), then "N passed, N failed" where failed counts the regressions.
+# .local/compat/LAST.md, or LAST-<suites>.md for a selection), then "N passed, N failed" where
+# failed counts the regressions.
 #
 # SUITE is a name of the table below (default: all of them), or "ci": the representative subset
 # CI runs on its own test database (see tools/run_tests.sh), Odoo's POS tours that a plain POS
@@ -42,10 +44,12 @@ mkdir -p "$OUT"
 say() { printf '\033[1m[compat]\033[0m %s\n' "$*" >&2; }
 
 odoo_bin() {
+    local port="$1"
+    shift
     python "$ODOO_ROOT/odoo-bin" -c "$REPO/odoo.conf" --addons-path "$ADDONS_PATH" \
         --db_host "$PGHOST" --db_port "$PGPORT" --db_user "$CHAIN_DB_USER" --db_password "" \
         --data-dir "$LOCAL/filestore-root" --workers 0 --max-cron-threads 0 --db-filter ".*" \
-        --http-port "${COMPAT_HTTP_PORT:-8269}" "$@"
+        --http-port "$port" "$@"
 }
 
 # outcome LOG: "<run> <failed>" and the failing tests in LOG.failed (one Class.method per line)
@@ -64,12 +68,12 @@ outcome() {
 }
 
 run_one() {
-    local kind="$1" name="$2" modules="$3" tags="$4" db log start
+    local kind="$1" name="$2" modules="$3" tags="$4" port="$5" db log start
     db="compat_${kind}_${name}_$$"
     log="$OUT/$name.$kind.log"
     start=$(date +%s)
     say "$name ($kind): installing $modules, tests $tags"
-    odoo_bin -d "$db" -i "$modules" --without-demo "" --test-enable --test-tags "$tags" \
+    odoo_bin "$port" -d "$db" -i "$modules" --without-demo "" --test-enable --test-tags "$tags" \
         --stop-after-init --log-level=test > "$log" 2>&1
     echo "$(outcome "$log") $(( $(date +%s) - start ))"
     dropdb -U postgres --if-exists "$db" >/dev/null 2>&1 || true
@@ -77,7 +81,8 @@ run_one() {
 }
 
 selected=("$@")
-report="$OUT/LAST.md"
+suffix="$(IFS=-; echo "${selected[*]}")"
+report="$OUT/LAST${suffix:+-$suffix}.md"
 {
     echo "# Odoo's own tests, stock Odoo and with the suite ($(date -u +%Y-%m-%d), $(nproc) cores)"
     echo
@@ -91,8 +96,13 @@ for entry in "${SUITES[@]}"; do
     if [ ${#selected[@]} -gt 0 ] && [[ ! " ${selected[*]} " == *" $name "* ]]; then
         continue
     fi
-    read -r s_run s_failed s_secs <<<"$(run_one stock "$name" "$modules" "$tags")"
-    read -r c_run c_failed c_secs <<<"$(run_one suite "$name" "$modules,$ADDONS" "$tags")"
+    # both at once, side by side under the same load (one core each on a 2-core machine)
+    port="${COMPAT_HTTP_PORT:-8269}"
+    run_one stock "$name" "$modules" "$tags" "$port" > "$OUT/$name.stock.result" &
+    run_one suite "$name" "$modules,$ADDONS" "$tags" "$((port + 1))" > "$OUT/$name.suite.result" &
+    wait
+    read -r s_run s_failed s_secs < "$OUT/$name.stock.result"
+    read -r c_run c_failed c_secs < "$OUT/$name.suite.result"
     regressions="$(comm -13 "$OUT/$name.stock.log.failed" "$OUT/$name.suite.log.failed")"
     # a run that reported no summary at all (an install error) is a regression too
     if ! grep -qE "tests when loading database" "$OUT/$name.suite.log"; then
