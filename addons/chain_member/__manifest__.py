@@ -2,7 +2,7 @@
     "name": "Chain Members",
     "summary": "One membership system for a chain of direct and franchise stores: "
     "stores, roles, members, cards, tiers, stored value and count cards",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/chain-member-suite/chain-member-suite",
     "author": "Chain Member Suite",

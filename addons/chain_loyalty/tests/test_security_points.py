@@ -310,3 +310,25 @@ class TestPointsSecurity(LoyaltyCase):
         vals = self.order_vals(self.session_a, [(self.rice, 1, 50.0)], [(self.cash_method, 50.0)])
         vals["lines"][0][2].update(price_subtotal=5000.0, price_subtotal_incl=5000.0)
         self.assert_refused(vals, "does not match its price")
+
+    def test_the_servers_results_are_never_taken_from_the_payload(self):
+        """A forged "points processed" would skip the points debit, a forged spend would buy a
+        tier: the server's fields in the payload are ignored."""
+        vals = self.order_vals(
+            self.session_a,
+            [(self.rice, 2, 50.0)],
+            [(self.points_method, 30.0), (self.cash_method, 70.0)],
+        )
+        vals.update(
+            chain_points_processed=True,
+            chain_points_earned=99999,
+            chain_member_spend=1000000.0,
+            chain_member_spend_recorded=True,
+        )
+        order = self.sync(vals)
+        self.assertTrue(order.chain_points_processed)
+        self.assertEqual((order.chain_points_spent, order.chain_points_earned), (3000, 70))
+        self.assertEqual(self.points(), 10000 - 3000 + 70)
+        self.assertEqual(order.chain_member_spend, 100.0)
+        self.member.invalidate_recordset(["member_total_spend"])
+        self.assertEqual(self.member.member_total_spend, 100.0)

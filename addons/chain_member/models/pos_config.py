@@ -22,8 +22,17 @@ class PosConfig(models.Model):
         company and journals of a till (and the suite's own ``chain_*`` settings) are a POS
         manager's, since the order sync trusts them."""
         guarded = sorted(
-            name for name in vals if name in MANAGER_ONLY_FIELDS or name.startswith("chain_")
+            name
+            for name in vals
+            if (name in MANAGER_ONLY_FIELDS or name.startswith("chain_")) and name in self._fields
         )
+        if (
+            guarded
+            and not self.env.su
+            and not self.env.user.has_group("point_of_sale.group_pos_manager")
+        ):
+            # a form or the settings save unchanged values too: only a change is refused
+            guarded = [name for name in guarded if self._chain_changes(name, vals[name])]
         if (
             guarded
             and not self.env.su
@@ -33,10 +42,17 @@ class PosConfig(models.Model):
                 _(
                     "Only a Point of Sale administrator changes a till's %(fields)s.",
                     fields=", ".join(
-                        self._fields[name].get_description(self.env)["string"]
-                        for name in guarded
-                        if name in self._fields
+                        self._fields[name].get_description(self.env)["string"] for name in guarded
                     ),
                 )
             )
         return super().write(vals)
+
+    def _chain_changes(self, name, value):
+        """Whether writing ``value`` to field ``name`` changes one of these tills."""
+        field = self._fields[name]
+        for config in self:
+            new = field.convert_to_record(field.convert_to_cache(value, config), config)
+            if new != config[name]:
+                return True
+        return False

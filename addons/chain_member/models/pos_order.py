@@ -11,6 +11,9 @@ from ..tools.amounts import check_amount
 _logger = logging.getLogger(__name__)
 
 UUID_INDEX = "pos_order_uuid_unique"
+# What a till sends on an order that the server takes (the other chain_* fields are the
+# server's results: see _chain_drop_server_fields).
+TILL_ORDER_FIELDS = frozenset({"chain_card_number"})
 
 
 class DuplicateOrderSync(errors.SerializationFailure):
@@ -99,6 +102,7 @@ class PosOrder(models.Model):
         at the same moment are served one after the other instead of failing and retrying."""
         self._chain_order_members(orders)._chain_wait_balance_turn()
         self._chain_pin_existing_ids(orders)
+        self._chain_drop_server_fields(orders)
         try:
             return super().sync_from_ui(orders)
         except errors.UniqueViolation as error:
@@ -119,6 +123,20 @@ class PosOrder(models.Model):
                 order["id"] = existing.id
             else:
                 order.pop("id", None)
+
+    @api.model
+    def _chain_drop_server_fields(self, orders):
+        """The till sends back every field it loaded, the server's own results included
+        (points earned and spent, "points processed", the member spend, the balance after):
+        those the server writes are never taken from a payload (a forged "processed" would
+        skip the points debit, a forged spend would buy a tier). Only the card the member
+        presented (``chain_card_number``) comes from the till."""
+        for order in orders:
+            if not isinstance(order, dict):
+                continue
+            for name in [key for key in order if key.startswith("chain_")]:
+                if name not in TILL_ORDER_FIELDS:
+                    order.pop(name)
 
     @api.model
     def _chain_order_members(self, orders):

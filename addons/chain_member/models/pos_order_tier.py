@@ -18,6 +18,12 @@ class PosOrder(models.Model):
         "its uses are free.",
     )
 
+    chain_member_spend_recorded = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The order's spend was added to the member's lifetime spend (once).",
+    )
+
     @api.depends("amount_total", "lines.price_subtotal_incl", "lines.product_id")
     def _compute_chain_member_spend(self):
         for order in self:
@@ -27,15 +33,13 @@ class PosOrder(models.Model):
             )
 
     def action_pos_order_paid(self):
-        # only an order that becomes paid now counts (the method is public: called again on a
-        # paid or done order, stock Odoo returns it to "paid", and its spend must not count twice)
-        becoming_paid = self.filtered(lambda o: o.state == "draft")
         result = super().action_pos_order_paid()
         # a till of no chain store keeps stock Odoo's behaviour: no member spend, no tiers
-        members_orders = becoming_paid.filtered(
+        members_orders = self.filtered(
             lambda o: o.config_id.chain_store_id and o.partner_id.is_member
         )
-        members_orders._chain_record_member_spend()
+        # the method is public: called again on a paid order, its spend counts once
+        members_orders = members_orders._chain_record_member_spend()
         for order in members_orders.filtered(lambda o: o.amount_total > 0):
             store = order.config_id.chain_store_id
             bought = order._chain_bought_tier()
@@ -48,20 +52,32 @@ class PosOrder(models.Model):
         return result
 
     def _chain_record_member_spend(self):
-        """Keep the member's last purchase and lifetime spend (one SQL update per order, no
-        chatter, no lock beyond the member row). The spend is ``chain_member_spend``: a top-up
-        is not spend (paying from the balance is)."""
+        """Keep the member's last purchase and lifetime spend, once per order (one SQL
+        statement per order that marks the order and updates the member together, no chatter,
+        no lock beyond the two rows); return the orders recorded now. The spend is
+        ``chain_member_spend``: a top-up is not spend (paying from the balance is)."""
+        self.flush_recordset(["chain_member_spend"])
+        recorded = self.browse()
         for order in self:
             self.env.cr.execute(
                 """
+                WITH marked AS (
+                    UPDATE pos_order SET chain_member_spend_recorded = TRUE
+                     WHERE id = %s AND chain_member_spend_recorded IS NOT TRUE
+                 RETURNING id
+                )
                 UPDATE res_partner
                    SET member_total_spend = COALESCE(member_total_spend, 0) + %s,
                        member_last_purchase_date = GREATEST(member_last_purchase_date, %s)
-                 WHERE id = %s
+                 WHERE id = %s AND EXISTS (SELECT 1 FROM marked)
                 """,
-                [order.chain_member_spend, order.date_order, order.partner_id.id],
+                [order.id, order.chain_member_spend, order.date_order, order.partner_id.id],
             )
+            if self.env.cr.rowcount:
+                recorded |= order
+        self.invalidate_recordset(["chain_member_spend_recorded"])
         self.partner_id.invalidate_recordset(["member_total_spend", "member_last_purchase_date"])
+        return recorded
 
     def _chain_bought_tier(self):
         """The highest tier whose upgrade product is on this order."""
