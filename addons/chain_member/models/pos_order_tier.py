@@ -19,6 +19,7 @@ class PosOrder(models.Model):
     )
 
     chain_member_spend_recorded = fields.Boolean(
+        string="Spend Counted",
         readonly=True,
         copy=False,
         help="The order's spend was added to the member's lifetime spend (once).",
