@@ -6,7 +6,7 @@
     "website": "https://github.com/chain-member-suite/chain-member-suite",
     "author": "Chain Member Suite",
     "license": "LGPL-3",
-    "depends": ["chain_member", "pos_loyalty"],
+    "depends": ["chain_member", "chain_wallet", "pos_loyalty"],
     "external_dependencies": {"python": ["borax"]},
     "data": [
         "security/ir.model.access.csv",

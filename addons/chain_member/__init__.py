@@ -1,6 +1,5 @@
 from . import models
 from . import wizard
-from . import report
 from . import controllers
 from .models.res_partner_balance_turn import drop_turn_views
 

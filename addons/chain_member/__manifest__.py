@@ -1,15 +1,15 @@
 {
     "name": "Chain Members",
     "summary": "One membership system for a chain of direct and franchise stores: "
-    "stores, roles, members, cards, tiers, stored value and count cards",
-    "version": "18.0.1.1.0",
+    "stores, roles, members, cards, tiers, reminders, member portal",
+    "version": "18.0.2.0.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/chain-member-suite/chain-member-suite",
     "author": "Chain Member Suite",
     "license": "LGPL-3",
     "application": True,
     "depends": ["point_of_sale", "sale", "portal", "phone_validation"],
-    "external_dependencies": {"python": ["phonenumbers", "borax", "xlsxwriter"]},
+    "external_dependencies": {"python": ["phonenumbers", "borax"]},
     "data": [
         "security/chain_member_groups.xml",
         "security/ir.model.access.csv",
@@ -27,13 +27,6 @@
         "views/portal_templates.xml",
         "wizard/chain_member_privacy_views.xml",
         "views/res_config_settings_views.xml",
-        "data/chain_wallet_data.xml",
-        "views/chain_wallet_wizard_views.xml",
-        "views/chain_count_card_wizard_views.xml",
-        "views/chain_wallet_transaction_views.xml",
-        "views/chain_count_card_views.xml",
-        "views/chain_wallet_partner_views.xml",
-        "views/chain_wallet_settings_views.xml",
         "data/chain_member_reminder_data.xml",
         "views/chain_member_reminder_views.xml",
         "views/chain_member_menus.xml",
@@ -42,14 +35,6 @@
         "demo/chain_demo.xml",
         "demo/chain_member_demo.xml",
     ],
-    "assets": {
-        "point_of_sale._assets_pos": [
-            "chain_member/static/src/wallet/**/*",
-        ],
-        "web.assets_tests": [
-            "chain_member/static/tests/tours/**/*",
-        ],
-    },
     "installable": True,
     "uninstall_hook": "uninstall_hook",
 }

@@ -8,7 +8,7 @@
     "website": "https://github.com/chain-member-suite/chain-member-suite",
     "author": "Chain Member Suite",
     "license": "LGPL-3",
-    "depends": ["chain_member", "sms"],
+    "depends": ["chain_member", "chain_wallet", "sms"],
     "external_dependencies": {"python": ["tencentcloud-sdk-python-sms"]},
     "data": [
         "security/ir.model.access.csv",

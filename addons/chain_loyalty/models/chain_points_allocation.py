@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class ChainPointsAllocation(models.Model):
@@ -9,7 +9,7 @@ class ChainPointsAllocation(models.Model):
     """
 
     _name = "chain.points.allocation"
-    _inherit = ["chain.ledger.mixin"]
+    _inherit = ["chain.append.only.mixin"]
     _description = "Points Lot Allocation"
     _order = "id"
 
@@ -22,8 +22,3 @@ class ChainPointsAllocation(models.Model):
     points = fields.Integer(
         required=True, readonly=True, help="Taken from the lot (positive) or given back (negative)."
     )
-
-    def _chain_ledger_refusal(self, operation):
-        if operation == "create":
-            return _("Points allocations are written only by the points service.")
-        return self.env["chain.points.move"]._chain_ledger_refusal(operation)

@@ -106,16 +106,10 @@ class ChainPointsMove(models.Model):
     adjustment_id = fields.Many2one("chain.points.adjustment", readonly=True)
     lot_id = fields.Many2one("chain.points.lot", compute="_compute_lot_id", string="Lot Opened")
     allocation_ids = fields.One2many("chain.points.allocation", "move_id", readonly=True)
-    idempotency_key = fields.Char(required=True, readonly=True)
     reason = fields.Text(readonly=True)
     details = fields.Json(readonly=True)
 
     _sql_constraints = [
-        (
-            "idempotency_key_unique",
-            "unique(idempotency_key)",
-            "This operation was already recorded.",
-        ),
         ("unrecovered_positive", "CHECK(unrecovered >= 0)", "Unrecovered points are positive."),
     ]
 
@@ -143,22 +137,9 @@ class ChainPointsMove(models.Model):
         for move in self:
             move.display_name = f"{kinds.get(move.kind, '')} {move.points:+d}"
 
-    def _chain_ledger_refusal(self, operation):
-        return {
-            "create": _("Points moves are written only by the points service (see the README)."),
-            "write": _("The points ledger cannot be changed: post a correcting move."),
-            "unlink": _("The points ledger cannot be deleted: post a correcting move."),
-        }[operation]
-
     # ------------------------------------------------------------------------------------------
     # Posting (called by the res.partner service methods only)
     # ------------------------------------------------------------------------------------------
-    @api.model
-    def _find_by_key(self, key):
-        self.env.cr.execute("SELECT id FROM chain_points_move WHERE idempotency_key = %s", (key,))
-        row = self.env.cr.fetchone()
-        return self.browse(row[0] if row else ())
-
     @api.model
     def _replayed(self, key, partner, kind):
         """The move already posted under ``key`` (a replay), or an empty recordset."""
@@ -462,17 +443,6 @@ class ChainPointsMove(models.Model):
         # the member's balance is now known: later reads in this transaction (the tier review of
         # the order, the receipt) need no query
         cache.update(partner, partner._fields["points_balance"], [balance])
-
-    def _check_same_operation(self, partner, kind):
-        """A key names one operation: refuse a different operation sent under the same key."""
-        self.ensure_one()
-        if self.partner_id != partner or self.kind != kind:
-            raise UserError(
-                _(
-                    "The reference %(key)s was already used for another points operation.",
-                    key=self.idempotency_key,
-                )
-            )
 
     @api.model
     def _raise_insufficient(self, partner, points):

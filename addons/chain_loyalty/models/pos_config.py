@@ -1,6 +1,6 @@
 import logging
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -21,24 +21,8 @@ class PosConfig(models.Model):
         for config in self:
             config.chain_member_till = bool(config.chain_store_id)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        configs = super().create(vals_list)
-        configs.filtered("chain_store_id")._chain_points_add_method()
-        return configs
-
-    def write(self, vals):
-        result = super().write(vals)
-        if vals.get("chain_store_id"):
-            self._chain_points_add_method()
-        return result
-
-    def _chain_points_add_method(self):
-        for config in self.sudo():
-            company = config.company_id
-            if not company.chart_template or config.current_session_id:
-                continue
-            method = self.env["pos.payment.method"]._chain_points_method(company)
-            if method not in config.payment_method_ids:
-                config.write({"payment_method_ids": [Command.link(method.id)]})
-                _logger.info("Points payment method added to %s", config.name)
+    @api.model
+    def _chain_tender_methods(self, company):
+        return super()._chain_tender_methods(company) | self.env[
+            "pos.payment.method"
+        ]._chain_points_method(company)

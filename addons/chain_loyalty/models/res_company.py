@@ -51,7 +51,5 @@ class ResCompany(models.Model):
         till of a chain store the points tender."""
         for company in self.sudo().search([("chart_template", "!=", False)]):
             self.env["pos.payment.method"]._chain_points_method(company)
-        self.env["pos.config"].sudo().search(
-            [("chain_store_id", "!=", False)]
-        )._chain_points_add_method()
+        self.env["pos.config"].sudo().search([("chain_store_id", "!=", False)])._chain_add_tenders()
         return True

@@ -1,6 +1,6 @@
 from odoo import Command
 
-from odoo.addons.chain_member.tests.common_wallet import WalletPosCase
+from odoo.addons.chain_wallet.tests.common_wallet import WalletPosCase
 
 
 class LoyaltyCase(WalletPosCase):

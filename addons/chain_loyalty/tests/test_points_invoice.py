@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from odoo.addons.chain_member.tests.common_invoice import InvoiceAssertions
+from odoo.addons.chain_wallet.tests.common_invoice import InvoiceAssertions
 
 from .common import LoyaltyCase
 

@@ -92,7 +92,9 @@ class TestPointsLedger(LoyaltyCase):
         again = self.earn(50, key="import:42")
         self.assertEqual(first, again)
         self.assertEqual(self.points(), 50)
-        with self.assertRaisesRegex(UserError, "already used for another points operation"):
+        with self.assertRaisesRegex(
+            UserError, r"already used for another operation \(Points Move\)"
+        ):
             self.member.sudo()._chain_points_spend(10, store=self.store_a, key="import:42")
 
     def test_balance_is_shared_by_every_store_and_company(self):

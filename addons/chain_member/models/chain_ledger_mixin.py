@@ -1,66 +1,64 @@
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
-
-# Refuses UPDATE and DELETE on a ledger table, even in raw SQL. Test clean-up lifts it for one
-# transaction with SET LOCAL chain.allow_ledger_rewrite = 'on'.
-APPEND_ONLY_FUNCTION = """
-    CREATE OR REPLACE FUNCTION chain_ledger_append_only() RETURNS trigger AS $$
-    BEGIN
-        IF coalesce(current_setting('chain.allow_ledger_rewrite', true), '') = 'on' THEN
-            RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-        END IF;
-        RAISE EXCEPTION '% is an append-only ledger (% refused)', TG_TABLE_NAME, TG_OP;
-    END;
-    $$ LANGUAGE plpgsql;
-"""
 
 
 class ChainLedgerMixin(models.AbstractModel):
-    """An append-only ledger (stored value, count cards, points).
+    """The core of every balance ledger of the suite (stored value, count cards, points).
 
-    Its lines are inserted by the balance services of ``res.partner`` in SQL and never changed
-    or deleted: the ORM refuses ``create``/``write``/``unlink`` with the ledger's own message,
-    and a database trigger refuses UPDATE and DELETE for raw SQL too. A mistake is corrected by
-    posting a correcting line.
+    A ledger is append-only (``chain.append.only.mixin``) and idempotent: each line carries the
+    key of the operation that posted it (unique, indexed). Posting again under a key returns
+    the line already posted (a re-sent POS order, a double click, a retried request) and
+    changes nothing; the same key sent for a different operation is refused. The services that
+    post lines (on the records that hold the balances) go through ``_find_by_key`` and
+    ``_check_same_operation``; a ledger names the member (``partner_id``) and the operation
+    (``kind``) of each line, and may widen what "the same operation" means
+    (``_chain_same_operation``).
     """
 
     _name = "chain.ledger.mixin"
+    _inherit = ["chain.append.only.mixin"]
     _description = "Append-Only Ledger"
 
-    def init(self):
-        result = super().init()
-        if not self._abstract:
-            trigger = SQL.identifier(f"{self._table}_append_only")
-            table = SQL.identifier(self._table)
-            self.env.cr.execute(APPEND_ONLY_FUNCTION)
-            self.env.cr.execute(
-                SQL(
-                    "DROP TRIGGER IF EXISTS %s ON %s; CREATE TRIGGER %s BEFORE UPDATE OR DELETE "
-                    "ON %s FOR EACH ROW EXECUTE FUNCTION chain_ledger_append_only()",
-                    trigger,
-                    table,
-                    trigger,
-                    table,
+    idempotency_key = fields.Char(
+        string="Operation Key",
+        required=True,
+        readonly=True,
+        copy=False,
+        help="Names the operation that posted the line: posting again under it changes nothing.",
+    )
+
+    _sql_constraints = [
+        (
+            "idempotency_key_unique",
+            "unique(idempotency_key)",
+            "This operation was already recorded.",
+        ),
+    ]
+
+    @api.model
+    def _find_by_key(self, key):
+        """The line posted under ``key``, or an empty recordset (record rules do not hide it:
+        a key is global)."""
+        return (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("idempotency_key", "=", key)], limit=1)
+            .with_env(self.env)
+        )
+
+    def _chain_same_operation(self, partner, kind):
+        """Is this line the one an operation of ``kind`` for ``partner`` would post?"""
+        self.ensure_one()
+        return self.partner_id == partner and self.kind == kind
+
+    def _check_same_operation(self, partner, kind):
+        """A key names one operation: refuse a different operation sent under the same key."""
+        self.ensure_one()
+        if not self.sudo()._chain_same_operation(partner, kind):
+            raise UserError(
+                _(
+                    "The reference %(key)s was already used for another operation (%(ledger)s).",
+                    key=self.idempotency_key,
+                    ledger=self._chain_ledger_name(),
                 )
             )
-        return result
-
-    def _chain_ledger_refusal(self, operation):
-        """The message refusing ``operation`` (create, write, unlink) through the ORM; each
-        ledger names itself and its service."""
-        return {
-            "create": _("Ledger lines are written only by their service (see the README)."),
-            "write": _("A ledger cannot be changed: post a correcting line."),
-            "unlink": _("A ledger cannot be deleted: post a correcting line."),
-        }[operation]
-
-    @api.model_create_multi
-    def create(self, vals_list):  # pylint: disable=method-required-super
-        raise UserError(self._chain_ledger_refusal("create"))
-
-    def write(self, vals):  # pylint: disable=method-required-super
-        raise UserError(self._chain_ledger_refusal("write"))
-
-    def unlink(self):  # pylint: disable=method-required-super
-        raise UserError(self._chain_ledger_refusal("unlink"))

@@ -27,7 +27,9 @@ class ChainStore(models.Model):
 
     _name = "chain.store"
     _description = "Chain Store"
-    _inherit = ["mail.thread"]
+    # activities: the store managers' daily "member reminders" activity is on the store (see
+    # chain.member.reminder._notify_store_managers)
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "sequence, code"
     _rec_names_search = ["code", "name"]
 

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class PosPayment(models.Model):
@@ -74,11 +74,6 @@ class PosPayment(models.Model):
 
     def _chain_invoice_counterpart(self):
         """The account this payment's invoice share is booked against, and the entry's label.
-        Each addon that adds a settling method answers for its own; here stored value: the
-        member-deposit liability."""
-        self.ensure_one()
-        order = self.pos_order_id
-        return (
-            order.company_id._chain_wallet_accounts()["liability"],
-            _("%(order)s paid from the stored value", order=order.name),
-        )
+        Each addon that adds a settling method answers for its own (chain_wallet: the
+        member-deposit liability; chain_loyalty: the points redemption expense)."""
+        raise NotImplementedError(self.payment_method_id.name)

@@ -1,13 +1,11 @@
-from odoo import api, models
+from odoo import models
 
 
 class ProductProduct(models.Model):
     _inherit = "product.product"
 
-    @api.model
-    def _load_pos_data_fields(self, config_id):
-        return super()._load_pos_data_fields(config_id) + [
-            "chain_wallet_topup",
-            "chain_count_card",
-            "chain_timed_service",
-        ]
+    def _chain_is_prepaid(self):
+        """Extension hook: is this product prepaid value (sold at its full price, never
+        discounted by a tier or a promotion)? chain_wallet: top-ups and count cards."""
+        self.ensure_one()
+        return False

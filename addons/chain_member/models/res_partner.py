@@ -462,8 +462,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _chain_flush_till(self):
-        for model in ("chain.wallet.account", "chain.count.card.package", "ir.config_parameter"):
-            self.env[model].flush_model()
+        """Extension hook: flush the models whose tables ``_chain_till_columns`` reads."""
+        self.env["ir.config_parameter"].flush_model()
 
     def _chain_cache_card(self, card_row):
         """The card of ``[id, number, state, expiry date]`` read with the member (or an
@@ -503,35 +503,8 @@ class ResPartner(models.Model):
         """Extension hook: {summary key: SQL term} added to the till summary by the statement
         that reads the member (``_chain_till_summary``, or the lookup itself). Each term is a
         scalar subquery on an index about the member whose id is the SQL term ``partner``.
-        Here: the stored value in the company's currency, the PIN setting and the active count
-        cards (in the shape of ``chain.count.card.package._till_values``)."""
-        return {
-            "wallet_balance": SQL(
-                "COALESCE((SELECT a.principal + a.bonus FROM chain_wallet_account a "
-                "WHERE a.partner_id = %s AND a.currency_id = %s), 0)",
-                partner,
-                self.env.company.currency_id.id,
-            ),
-            "wallet_pin_required": SQL(
-                "COALESCE((SELECT p.value IN ('1', 'True', 'true') FROM ir_config_parameter p "
-                "WHERE p.key = 'chain_member.wallet_pin_required'), FALSE)"
-            ),
-            "count_cards": SQL(
-                """COALESCE((
-                    SELECT json_agg(json_build_object(
-                               'id', k.id, 'name', k.name, 'uses_remaining', k.uses_remaining,
-                               'date_expiry', COALESCE(to_char(k.date_expiry, 'YYYY-MM-DD'), ''),
-                               'service_ids', COALESCE(
-                                   (SELECT array_agg(r.product_id ORDER BY r.product_id)
-                                      FROM chain_count_card_package_service_rel r
-                                     WHERE r.package_id = k.id),
-                                   ARRAY[k.product_id]))
-                           ORDER BY k.id DESC)
-                      FROM chain_count_card_package k
-                     WHERE k.partner_id = %s AND k.state = 'active'), '[]'::json)""",
-                partner,
-            ),
-        }
+        chain_wallet adds the stored value and the count cards, chain_loyalty the points."""
+        return {}
 
     def _chain_till_summary(self, card):
         """What the till shows about a member, read in one statement: the member's fields,

@@ -48,8 +48,7 @@ class SaleOrderLine(models.Model):
                 or not partner.is_member
                 or not partner.member_tier_id.discount_percent
                 or product.id in upgrade_products
-                or product.chain_wallet_topup
-                or product.chain_count_card
+                or product._chain_is_prepaid()
             ):
                 continue
             percents[line] = partner.member_tier_id.discount_percent

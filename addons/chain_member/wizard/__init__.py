@@ -6,15 +6,5 @@ from . import chain_member_card_replace
 from . import chain_member_card_extend
 from . import chain_member_card_cancel
 from . import chain_member_tier_change
-from . import chain_wallet_operation
-from . import chain_wallet_topup
-from . import chain_wallet_withdraw
-from . import chain_wallet_adjust
-from . import chain_wallet_transfer
-from . import chain_wallet_pin
-from . import chain_wallet_report
-from . import chain_count_card_sell
-from . import chain_count_card_operation
 from . import chain_member_privacy_export
 from . import chain_member_privacy_anonymise
-from . import chain_wallet_import

@@ -1,6 +1,6 @@
 import re
 
-from odoo.addons.chain_member.tests.common_wallet import WalletPosCase
+from odoo.addons.chain_wallet.tests.common_wallet import WalletPosCase
 
 from .common import ALIBABA, PLACEHOLDER, SIGN_NAME
 from .provider_servers import FakeAlibaba

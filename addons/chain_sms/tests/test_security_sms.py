@@ -317,7 +317,7 @@ class TestSmsPaymentForgery(PaymentCodeCase):
             "message": "lost",
         }
         with patch(
-            "odoo.addons.chain_member.models.res_partner_wallet.ResPartner.chain_wallet_authorize",
+            "odoo.addons.chain_wallet.models.res_partner.ResPartner.chain_wallet_authorize",
             autospec=True,
             return_value=answer,
         ):

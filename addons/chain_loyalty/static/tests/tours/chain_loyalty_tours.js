@@ -8,7 +8,7 @@ import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_scre
 import * as TicketScreen from "@point_of_sale/../tests/tours/utils/ticket_screen_util";
 import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
 import * as PosLoyalty from "@pos_loyalty/../tests/tours/utils/pos_loyalty_util";
-import * as Wallet from "@chain_member/../tests/tours/utils/chain_wallet_util";
+import * as Wallet from "@chain_wallet/../tests/tours/utils/chain_wallet_util";
 
 // Set up by chain_loyalty/tests/test_pos_tours.py
 const CARD_NUMBER = "8860999900000014";

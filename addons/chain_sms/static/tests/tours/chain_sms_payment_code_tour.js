@@ -3,7 +3,7 @@ import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
-import * as Wallet from "@chain_member/../tests/tours/utils/chain_wallet_util";
+import * as Wallet from "@chain_wallet/../tests/tours/utils/chain_wallet_util";
 import { registry } from "@web/core/registry";
 
 const DIALOG = ".o_chain_sms_code_dialog";

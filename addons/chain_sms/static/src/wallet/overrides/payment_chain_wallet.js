@@ -1,6 +1,6 @@
 import { patch } from "@web/core/utils/patch";
 import { makeAwaitable } from "@point_of_sale/app/store/make_awaitable_dialog";
-import { ChainWalletPayment } from "@chain_member/wallet/payment_chain_wallet";
+import { ChainWalletPayment } from "@chain_wallet/wallet/payment_chain_wallet";
 import { SmsCodeDialog } from "@chain_sms/wallet/sms_code_dialog";
 
 /**
