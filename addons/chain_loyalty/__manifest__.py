@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "security/chain_loyalty_rules.xml",
         "data/chain_points_data.xml",
+        "views/chain_member_tier_views.xml",
         "views/chain_points_program_views.xml",
         "views/chain_points_move_views.xml",
         "views/chain_points_adjustment_views.xml",
@@ -23,6 +24,7 @@
         "views/portal_templates.xml",
         "views/chain_loyalty_menus.xml",
     ],
+    "demo": ["demo/chain_member_tier_demo.xml"],
     "assets": {
         "point_of_sale._assets_pos": [
             "chain_loyalty/static/src/**/*",

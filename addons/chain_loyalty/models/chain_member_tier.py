@@ -2,17 +2,62 @@ from odoo import api, fields, models
 
 
 class ChainMemberTier(models.Model):
-    """A tier's discount is applied at the till by a promotion program of Odoo's loyalty
-    (members of this tier only, a percentage on the order), created and kept in step here."""
+    """Points in the tiers: a tier may ask for a points balance to enter (alone, or with the
+    spend), and multiplies the points its members earn. A tier's discount is applied at the
+    till by a promotion program of Odoo's loyalty (members of this tier only, a percentage on
+    the order), created and kept in step here."""
 
     _name = "chain.member.tier"
     _inherit = ["chain.member.tier", "pos.load.mixin"]
+
+    qualification = fields.Selection(
+        selection_add=[
+            ("points", "Points"),
+            ("either", "Spend or points"),
+            ("both", "Spend and points"),
+        ],
+        ondelete={"points": "set default", "either": "set default", "both": "set default"},
+    )
+    points_threshold = fields.Integer(help="Points balance needed to enter.")
+    points_multiplier = fields.Float(
+        default=1.0, digits=(5, 2), help="Multiplier applied by the points engine."
+    )
+
+    _sql_constraints = [
+        (
+            "multiplier_positive",
+            "CHECK(points_multiplier >= 0)",
+            "The points multiplier cannot be negative.",
+        ),
+    ]
 
     discount_program_id = fields.Many2one("loyalty.program", compute="_compute_discount_program_id")
 
     @api.model
     def _load_pos_data_fields(self, config_id):
         return ["name", "sequence", "discount_percent", "points_multiplier"]
+
+    def _qualifies(self, spend, points):
+        self.ensure_one()
+        spend_ok = super()._qualifies(spend, points)
+        points_ok = points >= self.points_threshold
+        return {
+            "spend": spend_ok,
+            "points": points_ok,
+            "either": spend_ok or points_ok,
+            "both": spend_ok and points_ok,
+        }[self.qualification]
+
+    def _chain_counted_figures(self):
+        return {
+            "spend": {"spend"},
+            "points": {"points"},
+            "either": {"spend", "points"},
+            "both": {"spend", "points"},
+        }[self.qualification]
+
+    def _chain_needs_every_figure(self):
+        return self.qualification != "either"
 
     def _compute_discount_program_id(self):
         programs = (

@@ -952,3 +952,21 @@ class ResPartner(models.Model):
             },
             store=store,
         )
+
+    # ------------------------------------------------------------------------------------------
+    # Member portal: the points the next tier counts
+    # ------------------------------------------------------------------------------------------
+    def _chain_portal_tier_progress_more(self, next_tier, counted, progress, percents):
+        super()._chain_portal_tier_progress_more(next_tier, counted, progress, percents)
+        if "points" not in counted:
+            return
+        points = self._chain_tier_points()
+        needed = max(next_tier.points_threshold - points, 0)
+        progress.update(
+            points=points,
+            points_needed=needed,
+            points_text=_("You have %(points)s points.", points=points),
+            points_needed_text=needed
+            and _("%(points)s more points to reach %(tier)s.", points=needed, tier=next_tier.name),
+        )
+        percents.append(self._chain_portal_percent(points, next_tier.points_threshold))

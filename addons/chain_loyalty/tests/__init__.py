@@ -12,3 +12,4 @@ from . import test_points_invoice
 from . import test_points_merchant
 from . import test_security_points_statement
 from . import test_security_points
+from . import test_tier_points

@@ -1,20 +1,16 @@
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-QUALIFICATION_RULES = [
-    ("spend", "Spend"),
-    ("points", "Points"),
-    ("either", "Spend or points"),
-    ("both", "Spend and points"),
-]
+# chain_loyalty adds the rules that count points
+QUALIFICATION_RULES = [("spend", "Spend")]
 
 
 class ChainMemberTier(models.Model):
     """An ordered membership level (e.g. 普通会员 < 银卡 < 金卡 < 钻石).
 
-    A member enters a tier when their spend over the last ``spend_months`` months and/or their
-    points reach its thresholds; the tier then lasts ``validity_months``, after which the nightly
-    review keeps or lowers it, not before ``grace_days`` more days.
+    A member enters a tier when their spend over the last ``spend_months`` months (and, with
+    chain_loyalty, their points) reach its thresholds; the tier then lasts ``validity_months``,
+    after which the nightly review keeps or lowers it, not before ``grace_days`` more days.
     """
 
     _name = "chain.member.tier"
@@ -35,12 +31,8 @@ class ChainMemberTier(models.Model):
     spend_months = fields.Integer(
         default=12, help="Rolling period, in months, over which spend is counted."
     )
-    points_threshold = fields.Integer(help="Points balance needed to enter.")
     discount_percent = fields.Float(
         digits=(5, 2), help="Discount applied automatically at the till and in sales."
-    )
-    points_multiplier = fields.Float(
-        default=1.0, digits=(5, 2), help="Multiplier applied by the points engine."
     )
     validity_months = fields.Integer(
         default=12, help="How long the tier lasts once reached (0: for good)."
@@ -60,11 +52,6 @@ class ChainMemberTier(models.Model):
             "discount_range",
             "CHECK(discount_percent >= 0 AND discount_percent <= 100)",
             "A tier discount is between 0 and 100 percent.",
-        ),
-        (
-            "multiplier_positive",
-            "CHECK(points_multiplier >= 0)",
-            "The points multiplier cannot be negative.",
         ),
     ]
 
@@ -117,15 +104,21 @@ class ChainMemberTier(models.Model):
         return (row[0] or "", row[1] or 0.0) if row else ("", 0.0)
 
     def _qualifies(self, spend, points):
+        """Do these figures (the member's rolling spend, the points the tiers count) reach this
+        tier? Here the spend; chain_loyalty adds the rules that count points."""
         self.ensure_one()
-        spend_ok = spend >= self.spend_threshold
-        points_ok = points >= self.points_threshold
-        return {
-            "spend": spend_ok,
-            "points": points_ok,
-            "either": spend_ok or points_ok,
-            "both": spend_ok and points_ok,
-        }[self.qualification]
+        return spend >= self.spend_threshold
+
+    def _chain_counted_figures(self):
+        """What this tier counts to let a member in: {"spend"} here; chain_loyalty adds
+        "points"."""
+        self.ensure_one()
+        return {"spend"}
+
+    def _chain_needs_every_figure(self):
+        """Whether a member needs every counted figure (not just one) to enter this tier."""
+        self.ensure_one()
+        return True
 
     @api.model
     def _best_for(self, spend, points):

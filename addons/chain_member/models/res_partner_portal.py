@@ -87,10 +87,9 @@ class ResPartner(models.Model):
         }
         if not next_tier:
             return progress
-        counts_spend = next_tier.qualification in ("spend", "either", "both")
-        counts_points = next_tier.qualification in ("points", "either", "both")
+        counted = next_tier._chain_counted_figures()
         percents = []
-        if counts_spend:
+        if "spend" in counted:
             spend = self._chain_rolling_spend(next_tier.spend_months)
             needed = max(next_tier.spend_threshold - spend, 0.0)
             progress.update(
@@ -110,25 +109,19 @@ class ResPartner(models.Model):
                 ),
             )
             percents.append(self._chain_portal_percent(spend, next_tier.spend_threshold))
-        if counts_points:
-            points = self._chain_tier_points()
-            needed = max(next_tier.points_threshold - points, 0)
-            progress.update(
-                points=points,
-                points_needed=needed,
-                points_text=_("You have %(points)s points.", points=points),
-                points_needed_text=needed
-                and _(
-                    "%(points)s more points to reach %(tier)s.", points=needed, tier=next_tier.name
-                ),
-            )
-            percents.append(self._chain_portal_percent(points, next_tier.points_threshold))
+        self._chain_portal_tier_progress_more(next_tier, counted, progress, percents)
         progress.update(
-            counts_spend=counts_spend,
-            counts_points=counts_points,
-            percent=min(percents) if next_tier.qualification == "both" else max(percents),
+            counts_spend="spend" in counted,
+            counts_points="points" in counted,
+            percent=(min(percents) if next_tier._chain_needs_every_figure() else max(percents))
+            if percents
+            else 0,
         )
         return progress
+
+    def _chain_portal_tier_progress_more(self, next_tier, counted, progress, percents):
+        """Extension hook: add to ``progress`` (and its percentage to ``percents``) the figures
+        other than spend that ``next_tier`` counts (chain_loyalty: the points)."""
 
     def _chain_portal_balances(self):
         """The balance tiles of the member page, as ``{"key", "label", "value"}`` dicts, where

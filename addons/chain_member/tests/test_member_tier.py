@@ -1,5 +1,4 @@
 from datetime import timedelta
-from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
@@ -32,9 +31,7 @@ class TestMemberTier(ChainMemberCase):
             {
                 "name": "T Gold",
                 "sequence": 3,
-                "qualification": "either",
                 "spend_threshold": 5000,
-                "points_threshold": 100000,
                 "validity_months": 12,
             }
         )
@@ -119,11 +116,6 @@ class TestMemberTier(ChainMemberCase):
         self._paid_order(self.upgrade_product, 99)
         self.assertEqual(self.member.member_tier_id, self.gold)
         self.assertIn("purchase", self.member.member_tier_history_ids.mapped("kind"))
-
-    def test_points_qualify_for_an_either_tier(self):
-        partner_class = type(self.member)
-        with patch.object(partner_class, "_chain_tier_points", lambda partner: 150000):
-            self.assertEqual(self.member._chain_qualifying_tier(), self.gold)
 
     def test_no_downgrade_before_validity_and_grace(self):
         self.member._chain_set_tier(self.silver, "manual")

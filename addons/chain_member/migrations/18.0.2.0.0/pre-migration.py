@@ -7,6 +7,9 @@ marked for installation, so the same upgrade installs it and finds every record 
 already there: nothing is deleted or created again, no table or column is dropped, every
 balance, ledger line and journal entry stays as it is.
 
+The points of the tiers (threshold, multiplier, the rules that count points) moved to
+chain_loyalty in the same version: their xml ids move too when chain_loyalty is installed.
+
 The xml ids move with openupgradelib (OCA's migration library). A database where chain_wallet
 is already installed (an upgrade run twice) is left as it is."""
 
@@ -16,7 +19,11 @@ from openupgradelib import openupgrade
 
 _logger = logging.getLogger(__name__)
 
-OLD, NEW = "chain_member", "chain_wallet"
+OLD, NEW, LOYALTY = "chain_member", "chain_wallet", "chain_loyalty"
+
+# the points of the tiers, moved to chain_loyalty
+TIER_POINTS_FIELDS = ["points_threshold", "points_multiplier"]
+TIER_POINTS_RULES = ["points", "either", "both"]
 
 # the models of chain_wallet (with their fields, constraints, many2many tables, own records)
 MOVED_MODELS = [
@@ -87,6 +94,10 @@ MOVED_FIELDS = {
         "count_card_active_count",
     ],
 }
+
+# the same fields, as the models that inherit them by delegation see them
+MOVED_FIELDS["res.users"] = MOVED_FIELDS["res.partner"]
+MOVED_FIELDS["product.product"] = MOVED_FIELDS["product.template"]
 
 # the values chain_wallet adds to a selection field of chain_member
 MOVED_SELECTION_VALUES = {
@@ -185,15 +196,72 @@ def _selection_xmlid(model, field, value):
     return f"selection__{model.replace('.', '_')}__{field}__{value}".lower()
 
 
+def _state(cr, module):
+    cr.execute("SELECT state FROM ir_module_module WHERE name = %s", [module])
+    row = cr.fetchone()
+    return row[0] if row else None
+
+
 def migrate(cr, version):
     if not version:
         return
-    cr.execute("SELECT state FROM ir_module_module WHERE name = %s", [NEW])
-    row = cr.fetchone()
-    if row and row[0] in ("installed", "to upgrade"):
+    _move_tier_points(cr)
+    if _state(cr, NEW) not in ("installed", "to upgrade"):
+        _move_wallet(cr)
+
+
+def _move_tier_points(cr):
+    """The points of the tiers (threshold, multiplier, the rules that count points) moved to
+    chain_loyalty, which defines them now. Without chain_loyalty installed, a tier that counts
+    points keeps its rule in the database (it could never be reached by points: without
+    chain_loyalty a member has none) until chain_loyalty is installed."""
+    if _state(cr, LOYALTY) not in ("installed", "to upgrade"):
+        cr.execute(
+            "SELECT count(*) FROM chain_member_tier WHERE qualification != 'spend' AND active"
+        )
+        if cr.fetchone()[0]:
+            _logger.warning(
+                "Some tiers count points: install chain_loyalty for their points rules."
+            )
         return
+    openupgrade.update_module_moved_fields(
+        cr, "chain.member.tier", TIER_POINTS_FIELDS, OLD, LOYALTY
+    )
+    cr.execute(
+        "UPDATE ir_model_data SET module = %s WHERE module = %s "
+        "AND model = 'ir.model.fields.selection' AND name IN %s",
+        [
+            LOYALTY,
+            OLD,
+            tuple(
+                _selection_xmlid("chain.member.tier", "qualification", value)
+                for value in TIER_POINTS_RULES
+            ),
+        ],
+    )
+    cr.execute(
+        "UPDATE ir_model_data SET module = %s WHERE module = %s "
+        "AND model = 'ir.model.constraint' AND name = %s",
+        [LOYALTY, OLD, "constraint_chain_member_tier_multiplier_positive"],
+    )
+    cr.execute(
+        """UPDATE ir_model_constraint c SET module = new.id
+             FROM ir_module_module old, ir_module_module new
+            WHERE old.name = %s AND new.name = %s AND c.module = old.id
+              AND c.name = 'chain_member_tier_multiplier_positive'""",
+        [OLD, LOYALTY],
+    )
+
+
+def _move_wallet(cr):
     for model in MOVED_MODELS:
         openupgrade.update_module_moved_models(cr, model, OLD, NEW)
+        # how they inherit (mixins)
+        cr.execute(
+            "UPDATE ir_model_data SET module = %s WHERE module = %s "
+            "AND model = 'ir.model.inherit' AND starts_with(name, %s)",
+            [NEW, OLD, f"model_inherit__{model.replace('.', '_')}__"],
+        )
         # their SQL constraints' xml ids (left behind, the end of the upgrade would delete
         # them with the constraints themselves: a ledger's unique idempotency key among them)
         cr.execute(
