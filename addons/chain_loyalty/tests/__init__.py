@@ -7,7 +7,7 @@ from . import test_points_rewards
 from . import test_member_promotions
 from . import test_points_concurrency
 from . import test_points_statement
-from . import test_pos_tours
+from . import test_frontend
 from . import test_points_invoice
 from . import test_points_merchant
 from . import test_security_points_statement

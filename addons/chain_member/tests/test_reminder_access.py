@@ -3,7 +3,7 @@ from datetime import date
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .test_reminder_common import ReminderCase
+from .common_reminder import ReminderCase
 
 
 @tagged("post_install", "-at_install")

@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo.tests import tagged
 
-from .test_reminder_common import TODAY, ReminderCase
+from .common_reminder import TODAY, ReminderCase
 
 
 @tagged("post_install", "-at_install")

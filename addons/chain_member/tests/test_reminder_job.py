@@ -4,7 +4,7 @@ from unittest.mock import patch
 from odoo import Command
 from odoo.tests import tagged
 
-from .test_reminder_common import TODAY, ReminderCase
+from .common_reminder import TODAY, ReminderCase
 
 
 @tagged("post_install", "-at_install")

@@ -11,6 +11,6 @@ from . import test_secrets_in_logs
 from . import test_push_controllers
 from . import test_portal_login
 from . import test_payment_code
-from . import test_payment_code_tour
+from . import test_frontend
 from . import test_event_flows
 from . import test_security_sms

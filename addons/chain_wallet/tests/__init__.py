@@ -13,7 +13,7 @@ from . import test_wallet_member_spend
 from . import test_wallet_pos
 from . import test_wallet_reports
 from . import test_wallet_service
-from . import test_wallet_tour
+from . import test_frontend
 from . import test_wallet_wizards
 from . import test_lookup_summary
 from . import test_pos_plain_user

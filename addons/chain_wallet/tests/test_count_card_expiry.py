@@ -1,7 +1,7 @@
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from odoo.addons.chain_member.tests.test_reminder_common import ReminderCase
+from odoo.addons.chain_member.tests.common_reminder import ReminderCase
 
 from .common_wallet import WalletCase
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
-from odoo.addons.chain_member.tests.test_reminder_common import ReminderCase
+from odoo.addons.chain_member.tests.common_reminder import ReminderCase
 
 from .common_wallet import WalletCase
 

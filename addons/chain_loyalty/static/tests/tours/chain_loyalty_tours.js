@@ -10,7 +10,7 @@ import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
 import * as PosLoyalty from "@pos_loyalty/../tests/tours/utils/pos_loyalty_util";
 import * as Wallet from "@chain_wallet/../tests/tours/utils/chain_wallet_util";
 
-// Set up by chain_loyalty/tests/test_pos_tours.py
+// Set up by chain_loyalty/tests/test_frontend.py
 const CARD_NUMBER = "8860999900000014";
 
 function panelShows(name, points) {

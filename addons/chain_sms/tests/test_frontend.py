@@ -12,7 +12,7 @@ VERIFICATION = "odoo.addons.chain_sms.models.chain_sms_verification.secrets.rand
 @tagged("post_install", "-at_install")
 class TestPaymentCodeTour(HttpCase):
     """The till in headless Chromium: a large payment from the balance asks for the SMS code
-    (static/tests/tours/chain_sms_payment_code_tour.js)."""
+    (static/tests/tours/chain_sms_tours.js)."""
 
     @classmethod
     def setUpClass(cls):

@@ -3,7 +3,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 
 class WalletTourCase(HttpCase):
-    """The till in headless Chromium (static/tests/tours/chain_wallet_tour.js): a store, its
+    """The till in headless Chromium (static/tests/tours/chain_wallet_tours.js): a store, its
     till (cash, bank card, stored value), a cashier and the member "AAA Wallet Member"; each
     class runs one tour and checks what the server booked."""
 

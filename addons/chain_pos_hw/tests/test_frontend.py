@@ -136,7 +136,7 @@ encoding = gb18030
 
     def test_receipt_prints_through_the_proxy_and_a_swipe_selects_the_member(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
-        self.start_pos_tour("chain_pos_hw_print_tour")
+        self.start_pos_tour("ChainPosHwPrintTour")
 
         order = self.env["pos.order"].search(
             [("session_id", "=", self.main_pos_config.current_session_id.id)]

@@ -34,7 +34,7 @@ function swipeCard(data) {
     };
 }
 
-registry.category("web_tour.tours").add("chain_pos_hw_print_tour", {
+registry.category("web_tour.tours").add("ChainPosHwPrintTour", {
     steps: () =>
         [
             Chrome.startPoS(),
