@@ -60,10 +60,8 @@ class ResPartner(models.Model):
             "tier_progress": self._chain_portal_tier_progress(),
             "birthday_text": self._chain_portal_birthday_text(),
             "balances": self._chain_portal_balances(),
-            "count_cards": self._chain_portal_count_cards(),
             "tier_history": self.member_tier_history_ids[:PORTAL_LIST_LIMIT],
             "pos_orders": self._chain_portal_pos_orders(),
-            "wallet_lines": self._chain_portal_wallet_lines(),
         }
 
     def _chain_portal_tier_progress(self):
@@ -125,26 +123,10 @@ class ResPartner(models.Model):
 
     def _chain_portal_balances(self):
         """The balance tiles of the member page, as ``{"key", "label", "value"}`` dicts, where
-        ``value`` is already formatted. Extension point: chain_loyalty adds the points."""
+        ``value`` is already formatted. Extension point: chain_wallet adds the stored value, chain_loyalty the points."""
         self.ensure_one()
         balances = []
-        if "wallet_balance" in self._fields:
-            currency = self.wallet_currency_id or self.member_currency_id
-            balances.append(
-                {
-                    "key": "wallet",
-                    "label": _("Stored value"),
-                    "value": tools.format_amount(self.env, self.wallet_balance, currency),
-                }
-            )
         return balances
-
-    def _chain_portal_count_cards(self):
-        """The member's count cards still usable (empty when the count-card model is absent)."""
-        self.ensure_one()
-        if "count_card_package_ids" not in self._fields:
-            return []
-        return self.count_card_package_ids.filtered(lambda package: package.state == "active")
 
     def _chain_portal_pos_orders(self, limit=PORTAL_LIST_LIMIT):
         self.ensure_one()
@@ -152,14 +134,6 @@ class ResPartner(models.Model):
             [("partner_id", "=", self.id), ("state", "!=", "cancel")],
             order="date_order desc, id desc",
             limit=limit,
-        )
-
-    def _chain_portal_wallet_lines(self, limit=PORTAL_LIST_LIMIT):
-        self.ensure_one()
-        if "chain.wallet.transaction" not in self.env:
-            return []
-        return self.env["chain.wallet.transaction"].search(
-            [("partner_id", "=", self.id)], order="id desc", limit=limit
         )
 
     # ------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_round
 
+from odoo.addons.chain_member.models.res_partner_portal import PORTAL_LIST_LIMIT
 from odoo.addons.chain_member.tools.amounts import check_amount
 
 _logger = logging.getLogger(__name__)
@@ -954,6 +955,30 @@ class ResPartner(models.Model):
                 partner,
             ),
         }
+
+    # ------------------------------------------------------------------------------------------
+    # Member portal: the balance tile, the count cards, the last stored-value lines
+    # ------------------------------------------------------------------------------------------
+    def _chain_portal_values(self):
+        values = super()._chain_portal_values()
+        values["count_cards"] = self.count_card_package_ids.filtered(
+            lambda package: package.state == "active"
+        )
+        values["wallet_lines"] = self.env["chain.wallet.transaction"].search(
+            [("partner_id", "=", self.id)], order="id desc", limit=PORTAL_LIST_LIMIT
+        )
+        return values
+
+    def _chain_portal_balances(self):
+        currency = self.wallet_currency_id or self.member_currency_id
+        return [
+            {
+                "key": "wallet",
+                "label": _("Stored value"),
+                "value": tools.format_amount(self.env, self.wallet_balance, currency),
+            },
+            *super()._chain_portal_balances(),
+        ]
 
     def _chain_check_cancellable(self, card):
         """A member's last card cannot be cancelled while stored value or count-card uses are
