@@ -123,7 +123,8 @@ class ResPartner(models.Model):
 
     def _chain_portal_balances(self):
         """The balance tiles of the member page, as ``{"key", "label", "value"}`` dicts, where
-        ``value`` is already formatted. Extension point: chain_wallet adds the stored value, chain_loyalty the points."""
+        ``value`` is already formatted. Extension point: chain_wallet adds the stored value,
+        chain_loyalty the points."""
         self.ensure_one()
         balances = []
         return balances
