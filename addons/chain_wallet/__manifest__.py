@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/chain_wallet_rules.xml",
         "data/chain_wallet_data.xml",
+        "data/chain_member_reminder_data.xml",
         "views/chain_wallet_wizard_views.xml",
         "views/chain_count_card_wizard_views.xml",
         "views/chain_wallet_transaction_views.xml",

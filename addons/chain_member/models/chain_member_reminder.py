@@ -174,12 +174,6 @@ class ChainMemberReminder(models.Model):
                     if values.get("lunar")
                     else _("Birthday on %(date)s", date=date)
                 )
-            elif reminder.code == "low_balance":
-                summary = _(
-                    "Balance %(balance)s, below %(amount)s",
-                    balance=values.get("balance"),
-                    amount=values.get("amount"),
-                )
             elif reminder.code == "dormant":
                 summary = _(
                     "No purchase since %(last)s", last=values.get("last_purchase") or _("ever")
@@ -192,12 +186,6 @@ class ChainMemberReminder(models.Model):
                 )
             elif reminder.code == "tier_expiring":
                 summary = _("Tier %(tier)s ends on %(date)s", tier=values.get("tier"), date=date)
-            elif reminder.code == "count_card_expiring":
-                summary = _(
-                    "Count card with %(uses)s uses left expires on %(date)s",
-                    uses=values.get("balance"),
-                    date=date,
-                )
             else:
                 summary = False
             reminder.summary = summary
@@ -471,12 +459,9 @@ class ChainMemberReminder(models.Model):
 
     @api.model
     def _late_values_dormant(self):
-        if "chain.wallet.account" not in self.env:
-            return SQL("'{}'::jsonb")
-        return SQL(
-            "jsonb_build_object('balance', (SELECT COALESCE(SUM(a.principal + a.bonus), 0) "
-            "FROM chain_wallet_account a WHERE a.partner_id = c.partner_id))"
-        )
+        """Extension hook: what a dormant member's reminder shows besides the last purchase
+        (chain_wallet: the stored value left)."""
+        return SQL("'{}'::jsonb")
 
     @api.model
     def _candidates_card_expiring(self, rtype, today):
@@ -530,65 +515,6 @@ class ChainMemberReminder(models.Model):
             "jsonb_build_object('tier', (SELECT COALESCE(t.name ->> m.lang, t.name ->> 'en_US') "
             "FROM chain_member_tier t WHERE t.id = m.member_tier_id))"
         )
-
-    @api.model
-    def _candidates_count_card_expiring(self, rtype, today):
-        """A member's active count cards with uses left expiring on one day make one
-        candidate; by data, when one of them changed (sold, used) since the last run."""
-        if "chain.count.card.package" not in self.env:
-            return None
-        ranges, changed_since = self._catch_up(rtype, today)
-        return self._union_all(
-            SQL(
-                """
-                SELECT k.partner_id, k.date_expiry AS due_date,
-                       jsonb_build_object('balance', SUM(k.uses_remaining),
-                                          'count_cards', COUNT(*)) AS event_values
-                  FROM chain_count_card_package k
-                 WHERE k.state = 'active' AND k.uses_remaining > 0
-                   AND k.date_expiry BETWEEN %s AND %s
-                 GROUP BY k.partner_id, k.date_expiry %s
-                """,
-                date_from,
-                date_to,
-                SQL("HAVING MAX(k.write_date) >= %s", changed_since) if by_data else SQL(),
-            )
-            for date_from, date_to, by_data in ranges
-        )
-
-    @api.model
-    def _candidates_low_balance(self, rtype, today):
-        """Accounts under the threshold whose last movement was since the type's last run
-        (edge-triggered: from the start, UTC, of the day before it; at most
-        ``MAX_CATCH_UP_DAYS`` back) and not after ``today`` (a run for a past day sees that
-        day's movements only), unless the member still has an open low-balance reminder.
-        The due date is the day of that movement, so one movement raises at most one
-        reminder."""
-        if "chain.wallet.account" not in self.env:
-            return None
-        since = self._last_run(rtype, today) - timedelta(days=1)
-        return SQL(
-            """
-            SELECT a.partner_id, (a.write_date::date) AS due_date,
-                   jsonb_build_object('balance', a.principal + a.bonus, 'amount', %(threshold)s)
-                       AS event_values
-              FROM chain_wallet_account a
-             WHERE a.currency_id = %(currency)s
-               AND a.principal + a.bonus < %(threshold)s
-               AND a.write_date >= %(since)s AND a.write_date < %(until)s
-               AND NOT EXISTS (
-                   SELECT 1 FROM chain_member_reminder r
-                    WHERE r.type_id = %(type_id)s AND r.partner_id = a.partner_id
-                      AND r.state = 'new')
-            """,
-            threshold=rtype.threshold,
-            currency=rtype.currency_id.id,
-            since=datetime.combine(since, time.min),
-            until=datetime.combine(today + timedelta(days=1), time.min),
-            type_id=rtype.id,
-        )
-
-    _late_values_low_balance = _late_values_card_expiring
 
     @api.model
     def _lapse_stale(self, today):

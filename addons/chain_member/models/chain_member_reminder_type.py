@@ -1,13 +1,12 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+# chain_wallet adds the low balance and the count cards expiring
 REMINDER_CODES = [
     ("birthday", "Birthday"),
-    ("low_balance", "Low stored-value balance"),
     ("dormant", "Dormant member"),
     ("card_expiring", "Card expiring"),
     ("tier_expiring", "Tier expiring"),
-    ("count_card_expiring", "Count card expiring"),
 ]
 # The longest look-ahead a type may have (it bounds the lunar birthday table and the windows).
 MAX_LEAD_DAYS = 180

@@ -5,6 +5,8 @@ from . import chain_count_card_package
 from . import chain_count_card_move
 from . import chain_timed_session
 from . import chain_operation_log
+from . import chain_member_reminder
+from . import chain_member_reminder_type
 from . import chain_store
 from . import res_partner
 from . import res_company

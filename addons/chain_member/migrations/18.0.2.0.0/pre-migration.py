@@ -101,6 +101,8 @@ MOVED_FIELDS["product.product"] = MOVED_FIELDS["product.template"]
 
 # the values chain_wallet adds to a selection field of chain_member
 MOVED_SELECTION_VALUES = {
+    ("chain.member.reminder", "code"): ["low_balance", "count_card_expiring"],
+    ("chain.member.reminder.type", "code"): ["low_balance", "count_card_expiring"],
     ("chain.operation.log", "operation"): [
         "wallet_withdrawal",
         "wallet_adjustment",
@@ -113,6 +115,8 @@ MOVED_SELECTION_VALUES = {
 
 # views, actions, menus, rules, access rights, crons (and their server actions), data
 MOVED_RECORDS = [
+    "reminder_type_low_balance",
+    "reminder_type_count_card_expiring",
     "access_chain_count_card_move_cashier",
     "access_chain_count_card_move_merchant",
     "access_chain_count_card_package_cashier",
