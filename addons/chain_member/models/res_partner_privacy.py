@@ -166,15 +166,7 @@ class ResPartner(models.Model):
                     self.display_name,
                 )
             )
-        owed = []
-        if "wallet_account_ids" in self._fields and any(
-            account.principal or account.bonus for account in self.wallet_account_ids
-        ):
-            owed.append(_("stored value"))
-        if "count_card_package_ids" in self._fields and self.count_card_package_ids.filtered(
-            lambda package: package.state == "active" and package.uses_remaining
-        ):
-            owed.append(_("count-card uses"))
+        owed = self._chain_privacy_owed()
         if owed:
             raise UserError(
                 _(
@@ -184,6 +176,12 @@ class ResPartner(models.Model):
                     what=", ".join(owed),
                 )
             )
+
+    def _chain_privacy_owed(self):
+        """Extension hook: what the chain still owes the member, as labels (chain_wallet: the
+        stored value, count-card uses); a member owed something is not anonymised."""
+        self.ensure_one()
+        return []
 
     def _chain_anonymise_cards(self, store):
         cards = self.member_card_ids.filtered(

@@ -980,6 +980,16 @@ class ResPartner(models.Model):
             *super()._chain_portal_balances(),
         ]
 
+    def _chain_privacy_owed(self):
+        owed = super()._chain_privacy_owed()
+        if any(account.principal or account.bonus for account in self.wallet_account_ids):
+            owed.append(_("stored value"))
+        if self.count_card_package_ids.filtered(
+            lambda package: package.state == "active" and package.uses_remaining
+        ):
+            owed.append(_("count-card uses"))
+        return owed
+
     def _chain_check_cancellable(self, card):
         """A member's last card cannot be cancelled while stored value or count-card uses are
         left: refund or transfer them first."""
