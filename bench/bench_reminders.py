@@ -390,9 +390,7 @@ def job_birthdays_in_window(registry, today, lead_days):
     night raises only those that entered it), to check both agree."""
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        query = env["chain.member.reminder"]._birthday_query(
-            today, today + timedelta(days=lead_days)
-        )
+        query = env["res.partner"]._chain_birthday_query(today, today + timedelta(days=lead_days))
         cr.execute(SQL("SELECT count(*) FROM (%s) AS c", query))
         return cr.fetchone()[0]
 

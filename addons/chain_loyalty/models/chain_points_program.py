@@ -237,7 +237,7 @@ class ChainPointsProgram(models.Model):
         tier = partner.member_tier_id
         if self.use_tier_multiplier and tier and tier.points_multiplier != 1:
             factors["tier"] = tier.points_multiplier
-        if self.birthday_multiplier != 1 and partner._chain_points_is_birthday(
+        if self.birthday_multiplier != 1 and partner._chain_birthday_in_scope(
             day, self.birthday_scope
         ):
             factors["birthday"] = self.birthday_multiplier

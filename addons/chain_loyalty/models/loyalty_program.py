@@ -74,7 +74,7 @@ class LoyaltyProgram(models.Model):
             program = self.env["chain.points.program"]._get_program()
             return bool(program) and program._is_member_day(day)
         if self.chain_when == "birthday_month":
-            return partner._chain_points_is_birthday(day, "month")
+            return partner._chain_birthday_in_scope(day, "month")
         return True
 
     @api.model

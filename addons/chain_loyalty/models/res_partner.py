@@ -10,6 +10,7 @@ from odoo.tools import SQL, consteq, float_round
 from odoo.tools.misc import hmac
 
 from odoo.addons.chain_member.tools.amounts import check_amount
+from odoo.addons.chain_member.tools.lunar_birthday import till_birthday_month
 
 _logger = logging.getLogger(__name__)
 
@@ -67,7 +68,9 @@ class ResPartner(models.Model):
     chain_birthday_month_now = fields.Integer(
         string="Birthday Month This Year",
         compute="_compute_chain_birthday_month_now",
-        help="The solar month of this year's birthday (a lunar birthday converted).",
+        help="The solar month of this year's birthday (a lunar birthday converted): this month "
+        "when the member celebrates the birthday in it, else the next birthday month of the "
+        "year. The till compares it with the current month (birthday-month promotions).",
     )
 
     def init(self):
@@ -85,12 +88,12 @@ class ResPartner(models.Model):
         )
         return result
 
-    @api.depends_context("uid")
+    @api.depends_context("uid", "tz")
     def _compute_chain_birthday_month_now(self):
-        year = fields.Date.context_today(self).year
+        today = fields.Date.context_today(self)
         for partner in self:
-            birthday = partner._chain_points_birthday_in(year) if partner.is_member else False
-            partner.chain_birthday_month_now = birthday.month if birthday else 0
+            birthday = partner._chain_birthday() if partner.is_member else None
+            partner.chain_birthday_month_now = till_birthday_month(birthday, today)
 
     @api.model
     def _load_pos_data_fields(self, config_id):
@@ -494,7 +497,7 @@ class ResPartner(models.Model):
             redeem_min_points=redeem_min,
             redeem_max_points=redeem_max,
             redeem_max_percent=redeem_percent,
-            birthday_month=self._chain_points_is_birthday(fields.Date.context_today(self), "month"),
+            birthday_month=self._chain_birthday_in_scope(fields.Date.context_today(self), "month"),
             card_lost=self.sudo()._chain_wallet_card_lost(),
         )
         summary["alerts"] = self._chain_till_alerts(card, summary)
@@ -797,42 +800,6 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------------------------------
-    def _chain_points_is_birthday(self, day, scope="day"):
-        """Whether ``day`` is the member's birthday (``scope`` "day") or in the month of it
-        ("month"), in the member's calendar. A lunar birthday on a day the lunar month of that
-        year does not have (30th) falls on its last day; a leap-month birthday in a year
-        without that leap month falls in the ordinary month."""
-        self.ensure_one()
-        birthday = self._chain_points_birthday_in(day.year)
-        if not birthday:
-            return False
-        if scope == "month":
-            return (birthday.year, birthday.month) == (day.year, day.month)
-        return birthday == day
-
-    def _chain_points_birthday_in(self, year):
-        self.ensure_one()
-        if self.birthday_calendar == "lunar" and self.birthday_lunar_month:
-            from borax.calendars.lunardate import InvalidLunarDateError, LunarDate
-
-            month, day = self.birthday_lunar_month, self.birthday_lunar_day or 1
-            for leap, lunar_day in (
-                (int(self.birthday_lunar_leap), day),
-                (0, day),
-                (0, min(day, 29)),
-            ):
-                try:
-                    return LunarDate(year, month, lunar_day, leap).to_solar_date()
-                except (InvalidLunarDateError, ValueError):
-                    continue
-            return False
-        if not self.birthday:
-            return False
-        try:
-            return self.birthday.replace(year=year)
-        except ValueError:  # 29 February in a common year
-            return Date(year, 2, 28)
-
     @api.model
     def _chain_merchant_till(self, config_id):
         """Whether the user is an alliance merchant at one of its own tills.

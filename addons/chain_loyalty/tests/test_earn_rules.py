@@ -131,6 +131,57 @@ class TestEarnRules(LoyaltyCase):
         )
         self.assertEqual(self.earned([(self.rice, 1, 50.0)]), 100)
 
+    def earned_on(self, day, lines):
+        """Points of an order of ``lines`` paid in cash on ``day`` (an order the till kept
+        offline: its date decides the birthday)."""
+        total = sum(qty * price for _product, qty, price in lines)
+        vals = self.order_vals(self.session_a, lines, [(self.cash_method, total)])
+        vals["date_order"] = f"{day} 04:00:00"  # noon in Shanghai, the same day in UTC
+        return self.sync(vals).chain_points_earned
+
+    def test_birthday_multiplier_for_a_late_lunar_birthday_in_january(self):
+        """Issue 13: lunar 11-20 of the 2025 lunar year is solar 2026-01-08; the points rule
+        looked for it in the 2026 lunar year (2026-12-28) and gave nothing in January."""
+        from borax.calendars.lunardate import LunarDate
+
+        birthday = LunarDate(2025, 11, 20).to_solar_date()
+        self.assertEqual(birthday, fields.Date.to_date("2026-01-08"))
+        self.member.write(
+            {
+                "birthday_calendar": "lunar",
+                "birthday_lunar_month": 11,
+                "birthday_lunar_day": 20,
+                "birthday_lunar_leap": False,
+            }
+        )
+        rice = [(self.rice, 1, 50.0)]
+        self.program.write({"birthday_multiplier": 2, "birthday_scope": "day"})
+        self.assertEqual(self.earned_on(birthday, rice), 100)
+        self.assertEqual(self.earned_on(birthday + relativedelta(days=1), rice), 50)
+        self.program.birthday_scope = "month"
+        self.assertEqual(self.earned_on(fields.Date.to_date("2026-01-31"), rice), 100)
+        self.assertEqual(self.earned_on(fields.Date.to_date("2026-02-01"), rice), 50)
+        # 2025 holds no lunar 11-20 (2024-12-20, then 2026-01-08): no birthday month in 2025
+        self.assertEqual(self.earned_on(fields.Date.to_date("2025-12-20"), rice), 50)
+
+    def test_birthday_multiplier_for_day_30_and_february_29(self):
+        from borax.calendars.lunardate import LunarDate
+
+        self.program.write({"birthday_multiplier": 3, "birthday_scope": "day"})
+        rice = [(self.rice, 1, 50.0)]
+        # lunar 12-30: the 12th month of the 2025 lunar year has 29 days -> 2026-02-16
+        last = LunarDate(2025, 12, 29).to_solar_date()
+        self.assertEqual(last, fields.Date.to_date("2026-02-16"))
+        self.member.write(
+            {"birthday_calendar": "lunar", "birthday_lunar_month": 12, "birthday_lunar_day": 30}
+        )
+        self.assertEqual(self.earned_on(last, rice), 150)
+        self.assertEqual(self.earned_on(last + relativedelta(days=1), rice), 50)
+        # 29 February in a common year: the 28th
+        self.member.write({"birthday_calendar": "solar", "birthday": "1996-02-29"})
+        self.assertEqual(self.earned_on(fields.Date.to_date("2025-02-28"), rice), 150)
+        self.assertEqual(self.earned_on(fields.Date.to_date("2025-03-01"), rice), 50)
+
     def test_member_day_multiplier_on_a_weekday_or_a_day_of_the_month(self):
         today = self.today()
         self.program.write(

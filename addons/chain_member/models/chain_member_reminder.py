@@ -8,7 +8,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..tools.lunar_birthday import lunar_birthday_table, solar_birthday_table
 from .chain_member_reminder_type import REMINDER_CODES
 
 _logger = logging.getLogger(__name__)
@@ -381,45 +380,13 @@ class ChainMemberReminder(models.Model):
 
     @api.model
     def _candidates_birthday(self, rtype, today):
+        """Birthdays (the one rule: ``res.partner._chain_birthday_query``) that entered the
+        window."""
         ranges, changed_since = self._catch_up(rtype, today)
+        Partner = self.env["res.partner"]
         return self._union_all(
-            self._birthday_query(date_from, date_to, changed_since if by_data else None)
+            Partner._chain_birthday_query(date_from, date_to, changed_since if by_data else None)
             for date_from, date_to, by_data in ranges
-        )
-
-    @api.model
-    def _birthday_query(self, date_from, date_to, changed_since=None):
-        """Solar and lunar birthdays celebrated from ``date_from`` to ``date_to`` (both
-        included), of members changed since ``changed_since`` when given."""
-        solar = solar_birthday_table(date_from, date_to)
-        lunar = lunar_birthday_table(date_from, date_to)
-        changed = SQL("AND p.write_date >= %s", changed_since) if changed_since else SQL()
-        return SQL(
-            """
-            SELECT p.id AS partner_id, w.due AS due_date, '{}'::jsonb AS event_values
-              FROM unnest(%(s_month)s::int[], %(s_day)s::int[], %(s_due)s::date[])
-                   AS w(month, day, due)
-              JOIN res_partner p ON EXTRACT(MONTH FROM p.birthday) = w.month
-                                AND EXTRACT(DAY FROM p.birthday) = w.day
-             WHERE p.is_member AND p.active AND p.birthday IS NOT NULL
-               AND COALESCE(p.birthday_calendar, 'solar') <> 'lunar' %(changed)s
-            UNION ALL
-            SELECT p.id, w.due, '{"lunar": true}'::jsonb
-              FROM unnest(%(l_month)s::int[], %(l_day)s::int[], %(l_leap)s::bool[],
-                          %(l_due)s::date[]) AS w(month, day, leap, due)
-              JOIN res_partner p ON p.birthday_lunar_month = w.month
-                                AND p.birthday_lunar_day = w.day
-                                AND COALESCE(p.birthday_lunar_leap, FALSE) = w.leap
-             WHERE p.is_member AND p.active AND p.birthday_calendar = 'lunar' %(changed)s
-            """,
-            s_month=[row[0] for row in solar],
-            s_day=[row[1] for row in solar],
-            s_due=[row[2] for row in solar],
-            l_month=[row[0] for row in lunar],
-            l_day=[row[1] for row in lunar],
-            l_leap=[row[2] for row in lunar],
-            l_due=[row[3] for row in lunar],
-            changed=changed,
         )
 
     @api.model

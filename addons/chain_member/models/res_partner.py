@@ -6,6 +6,8 @@ from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools import lunar_birthday
+
 _logger = logging.getLogger(__name__)
 
 REGISTRATION_CHANNELS = [
@@ -136,6 +138,13 @@ class ResPartner(models.Model):
         index="btree_not_null",
         help="Month of the birthday (the lunar month for a lunar birthday), for filters.",
     )
+    chain_birthday_this_month = fields.Boolean(
+        string="Birthday This Month",
+        compute="_compute_chain_birthday_this_month",
+        search="_search_chain_birthday_this_month",
+        help="An active member who celebrates the birthday in this solar month (a lunar "
+        "birthday in the solar month it falls in this year).",
+    )
     member_last_purchase_date = fields.Datetime(
         string="Last Purchase", readonly=True, copy=False, index="btree_not_null"
     )
@@ -165,13 +174,38 @@ class ResPartner(models.Model):
             partner.member_card_id = cards.filtered(lambda card: card.state == "active")[:1]
             partner.member_card_count = len(cards)
 
-    @api.depends("birthday", "birthday_calendar", "birthday_lunar_month")
+    @api.depends(
+        "birthday",
+        "birthday_calendar",
+        "birthday_lunar_month",
+        "birthday_lunar_day",
+        "birthday_lunar_leap",
+    )
     def _compute_birthday_month(self):
         for partner in self:
-            if partner.birthday_calendar == "lunar":
-                partner.birthday_month = partner.birthday_lunar_month or False
-            else:
-                partner.birthday_month = partner.birthday.month if partner.birthday else False
+            birthday = partner._chain_birthday()
+            partner.birthday_month = birthday.month if birthday else False
+
+    @api.depends_context("tz")
+    def _compute_chain_birthday_this_month(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            partner.chain_birthday_this_month = (
+                partner.is_member
+                and partner.active
+                and partner._chain_birthday_in_scope(today, "month")
+            )
+
+    def _search_chain_birthday_this_month(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on 'Birthday This Month'."))
+        today = fields.Date.context_today(self)
+        first = today.replace(day=1)
+        last = first + relativedelta(months=1, days=-1)
+        members = SQL(
+            "(SELECT c.partner_id FROM (%s) AS c)", self._chain_birthday_query(first, last)
+        )
+        return [("id", "in" if (operator == "=") == value else "not in", members)]
 
     @api.depends_context("uid")
     def _compute_member_reminder_count(self):
@@ -191,8 +225,8 @@ class ResPartner(models.Model):
     @api.constrains("birthday_calendar", "birthday_lunar_month", "birthday_lunar_day")
     def _check_lunar_birthday(self):
         for partner in self.filtered(lambda p: p.birthday_calendar == "lunar"):
-            if not (
-                1 <= partner.birthday_lunar_month <= 12 and 1 <= partner.birthday_lunar_day <= 30
+            if not lunar_birthday.is_valid_lunar(
+                partner.birthday_lunar_month, partner.birthday_lunar_day
             ):
                 raise ValidationError(
                     _(
@@ -533,7 +567,7 @@ class ResPartner(models.Model):
             "tier_discount": tier_discount,
             "card_number": card.number if card else "",
             "card_state": card.state if card else "",
-            "birthday_today": self._chain_is_birthday_today(),
+            "birthday_today": self._chain_birthday_on(fields.Date.context_today(self)),
             **extra,
         }
 
@@ -558,14 +592,59 @@ class ResPartner(models.Model):
         member still has a balance to refund."""
         return True
 
-    def _chain_is_birthday_today(self):
+    # ------------------------------------------------------------------------------------------
+    # Birthdays: the one rule (tools/lunar_birthday.py); every addon asks these helpers
+    # ------------------------------------------------------------------------------------------
+    def _chain_birthday(self):
+        """The birthday the member celebrates (``lunar_birthday.Birthday``: solar, or lunar
+        with month, day and leap flag), or None."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
-        return bool(
-            self.birthday_calendar == "solar"
-            and self.birthday
-            and (self.birthday.month, self.birthday.day) == (today.month, today.day)
+        return lunar_birthday.birthday_of(
+            self.birthday_calendar,
+            self.birthday,
+            self.birthday_lunar_month,
+            self.birthday_lunar_day,
+            self.birthday_lunar_leap,
         )
+
+    def _chain_birthday_on(self, day):
+        """Whether the member's birthday (solar or lunar, with the fallbacks) is celebrated on
+        ``day``."""
+        return lunar_birthday.is_birthday(self._chain_birthday(), day)
+
+    def _chain_birthday_in_scope(self, day, scope="day"):
+        """Whether ``day`` is the member's birthday (``scope`` "day") or in the birthday month
+        ("month": the solar month of ``day`` holds a birthday of the member that solar year;
+        for a lunar birthday, the solar month it falls in). The scopes of the points program
+        and the member promotions."""
+        return lunar_birthday.in_birthday_scope(self._chain_birthday(), day, scope)
+
+    def _chain_birthdays_between(self, date_from, date_to):
+        """The days from ``date_from`` to ``date_to`` (both included) the member celebrates the
+        birthday on, in order."""
+        return lunar_birthday.birthdays_between(self._chain_birthday(), date_from, date_to)
+
+    def _chain_birthdays_in_year(self, year):
+        """The days of solar year ``year`` the member celebrates the birthday on (a lunar
+        birthday: none, one or two)."""
+        return lunar_birthday.birthdays_in_year(self._chain_birthday(), year)
+
+    def _chain_birthday_in_month(self, year, month):
+        """The day of that solar month the member celebrates the birthday on, or False."""
+        return lunar_birthday.birthday_in_month(self._chain_birthday(), year, month) or False
+
+    def _chain_next_birthday(self, on_or_after):
+        """The first day on or after ``on_or_after`` the member celebrates the birthday on, or
+        False."""
+        return lunar_birthday.next_birthday(self._chain_birthday(), on_or_after) or False
+
+    @api.model
+    def _chain_birthday_query(self, date_from, date_to, changed_since=None):
+        """SQL of the members' birthdays celebrated from ``date_from`` to ``date_to`` (rows
+        ``partner_id, due_date, event_values``), of members changed since ``changed_since``
+        when given: the set-based form of the rule for the nightly jobs (reminders, SMS
+        greetings, segments)."""
+        return lunar_birthday.birthday_sql(date_from, date_to, changed_since)
 
     # ------------------------------------------------------------------------------------------
     # Tiers

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.auth_signup.models.res_users import SignupError
 
+from ..tools import lunar_birthday
 from .res_partner import CARD_QR_PREFIX, GENDERS
 
 # What a member may change about themselves in the portal (everything else goes through a store:
@@ -225,7 +226,7 @@ class ResPartner(models.Model):
         if calendar == "lunar":
             month = self._chain_portal_int(data.get("birthday_lunar_month"))
             day = self._chain_portal_int(data.get("birthday_lunar_day"))
-            if not (1 <= month <= 12 and 1 <= day <= 30):
+            if not lunar_birthday.is_valid_lunar(month, day):
                 raise ValidationError(
                     _("A lunar birthday needs a month from 1 to 12 and a day from 1 to 30.")
                 )
@@ -389,13 +390,25 @@ class ResPartner(models.Model):
         return tools.format_amount(self.env, amount, self.member_currency_id)
 
     def _chain_portal_birthday_text(self):
-        """The birthday as the member page shows it (the lunar one in words)."""
+        """The birthday as the member page shows it: the solar date of birth, or the lunar
+        birthday in words with the solar date it is next celebrated on (the chain's rule,
+        ``_chain_next_birthday``)."""
         self.ensure_one()
-        if self.birthday_calendar == "lunar" and self.birthday_lunar_month:
-            values = {"month": self.birthday_lunar_month, "day": self.birthday_lunar_day}
-            if self.birthday_lunar_leap:
-                return _("Lunar calendar: leap month %(month)s, day %(day)s", **values)
-            return _("Lunar calendar: month %(month)s, day %(day)s", **values)
+        birthday = self._chain_birthday()
+        if birthday and birthday.lunar:
+            values = {"month": birthday.month, "day": birthday.day}
+            if birthday.leap:
+                text = _("Lunar calendar: leap month %(month)s, day %(day)s", **values)
+            else:
+                text = _("Lunar calendar: month %(month)s, day %(day)s", **values)
+            upcoming = self._chain_next_birthday(fields.Date.context_today(self))
+            if upcoming:
+                text = _(
+                    "%(birthday)s (next celebrated on %(date)s)",
+                    birthday=text,
+                    date=tools.format_date(self.env, upcoming),
+                )
+            return text
         return tools.format_date(self.env, self.birthday) if self.birthday else ""
 
     @staticmethod

@@ -1,6 +1,7 @@
-from odoo import Command
+from odoo import Command, fields, tools
 from odoo.tests import tagged
 
+from ..tools.lunar_birthday import Birthday, next_birthday
 from .common_portal import MemberPortalCase
 
 
@@ -95,6 +96,12 @@ class TestMemberPortal(MemberPortalCase):
         self.assertIn("Your profile was saved", response.text)
         self.assertIn("Lunar calendar: month 7, day 15", response.text)
         member = self.member
+        # the page tells when it is next celebrated (the chain's rule, computed with borax)
+        today = fields.Date.context_today(member.with_user(self.member_user))
+        upcoming = next_birthday(Birthday(True, 7, 15, False), today)
+        self.assertEqual(member._chain_next_birthday(today), upcoming)
+        shown = tools.format_date(member.with_context(lang=member.lang).env, upcoming)
+        self.assertIn(f"(next celebrated on {shown})", response.text)
         self.assertEqual(member.name, "Li Leilei")
         self.assertEqual(member.gender, "male")
         self.assertEqual(str(member.birthday), "1990-09-04")

@@ -1,4 +1,6 @@
-from datetime import date
+from datetime import date, timedelta
+
+from borax.calendars.lunardate import LunarDate
 
 from odoo.tests import tagged
 
@@ -107,6 +109,30 @@ class TestReminderBirthday(ReminderCase):
         )
         self.run_job(today=date(2026, 2, 14))
         self.assertEqual(self.reminders(member).due_date, date(2026, 2, 16))
+
+    def test_lunar_eleventh_month_birthday_in_january_and_december_of_one_year(self):
+        # lunar 11-20 of the 2025 lunar year is solar 2026-01-08; of the 2026 one 2026-12-28
+        member = self.make_member(
+            "He Yun", birthday_calendar="lunar", birthday_lunar_month=11, birthday_lunar_day=20
+        )
+        january = LunarDate(2025, 11, 20).to_solar_date()
+        december = LunarDate(2026, 11, 20).to_solar_date()
+        self.assertEqual((january, december), (date(2026, 1, 8), date(2026, 12, 28)))
+        self.run_job(today=january - timedelta(days=2))
+        self.assertEqual(self.reminders(member).due_date, january)
+        self.run_job(today=december - timedelta(days=1))
+        self.assertEqual(self.reminders(member).mapped("due_date"), [january, december])
+        self.assertEqual(self.reminders(member)[0].summary, "Lunar birthday on 2026-01-08")
+
+    def test_lunar_twelfth_month_birthday_in_january(self):
+        # 腊八 (lunar 12-08) of the 2025 lunar year: solar 2026-01-26
+        member = self.make_member(
+            "Gao Fei", birthday_calendar="lunar", birthday_lunar_month=12, birthday_lunar_day=8
+        )
+        laba = LunarDate(2025, 12, 8).to_solar_date()
+        self.assertEqual(laba, date(2026, 1, 26))
+        self.run_job(today=laba - timedelta(days=3))
+        self.assertEqual(self.reminders(member).due_date, laba)
 
     def test_no_reminder_for_non_members_or_archived_members(self):
         archived = self.make_member("Gone", birthday=date(1988, 10, 4))

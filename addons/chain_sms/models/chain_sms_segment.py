@@ -27,7 +27,10 @@ class ChainSmsSegment(models.Model):
         "chain.store", string="Home Stores", help="Members registered in these stores."
     )
     birthday_month = fields.Selection(
-        MONTHS, help="Members born in this month (solar date of birth)."
+        MONTHS,
+        help="Members who celebrate their birthday in this month, the coming one (this year's, "
+        "or next year's once this year's has passed); a lunar birthday counts in the solar "
+        "month it falls in.",
     )
     dormant_days = fields.Integer(
         string="Dormant for (days)",
@@ -80,6 +83,16 @@ class ChainSmsSegment(models.Model):
         )
         return self.env.cr.fetchone()[0]
 
+    def _chain_birthday_window(self):
+        """The first and last day of the segment's birthday month: the coming one, in the SMS
+        time zone (this year's, or next year's once this year's has passed)."""
+        self.ensure_one()
+        today = self.env["res.partner"]._chain_sms_today()
+        month = int(self.birthday_month)
+        first = datetime.date(today.year + (month < today.month), month, 1)
+        last = (first + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+        return first, last
+
     def _chain_member_query(self, require_consent=True):
         """SQL selecting the segment's members: id, mobile, name, lang, home_store_id,
         member_tier_id, one row per mobile number."""
@@ -102,7 +115,9 @@ class ChainSmsSegment(models.Model):
         if self.store_ids:
             conditions.append(SQL("p.home_store_id IN %s", tuple(self.store_ids.ids)))
         if self.birthday_month:
-            conditions.append(SQL("EXTRACT(MONTH FROM p.birthday) = %s", int(self.birthday_month)))
+            first, last = self._chain_birthday_window()
+            birthdays = self.env["res.partner"]._chain_birthday_query(first, last)
+            conditions.append(SQL("p.id IN (SELECT c.partner_id FROM (%s) AS c)", birthdays))
         if self.dormant_days:
             cutoff = now - datetime.timedelta(days=self.dormant_days)
             conditions.append(

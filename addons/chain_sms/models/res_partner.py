@@ -184,7 +184,7 @@ class ResPartner(models.Model):
         is greeted once a day even if the job runs again; returns the members greeted."""
         today = today or self._chain_sms_today()
         self.env.flush_all()
-        candidates = self.env["chain.member.reminder"]._birthday_query(today, today)
+        candidates = self._chain_birthday_query(today, today)
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p SET chain_sms_birthday_greeted_on = %(today)s

@@ -100,6 +100,32 @@ class TestCampaign(ChainSmsCase):
         self.assertEqual(self._members(spend_max=100), self.lei, "old orders are out of the period")
         self.assertEqual(self._members(spend_days=500, spend_min=50, spend_max=100), self.lei)
 
+    def test_segment_birthday_month_is_the_coming_one_and_counts_lunar_birthdays(self):
+        # lunar 11-20: 2024-12-20, none in 2025, 2026-01-08 and 2026-12-28 (borax)
+        from borax.calendars.lunardate import LunarDate
+
+        self.mei.write(
+            {
+                "birthday_calendar": "lunar",
+                "birthday_lunar_month": 11,
+                "birthday_lunar_day": 20,
+                "marketing_consent": True,
+            }
+        )
+        self.mei.flush_recordset()  # the segment's query reads the table
+        self.assertEqual(LunarDate(2025, 11, 20).to_solar_date(), datetime.date(2026, 1, 8))
+        with freeze_time("2025-11-15 04:00:00"):
+            # January is the coming January, 2026's: the lunar birthday is in it, not the
+            # solar date of birth (1990-05-12) in May
+            self.assertEqual(self._members(birthday_month="1"), self.mei)
+            self.assertFalse(self._members(birthday_month="12"), "none in December 2025")
+            self.assertFalse(self._members(birthday_month="11"))
+            self.assertEqual(self._members(birthday_month="6"), self.lei)
+        with freeze_time("2026-01-20 04:00:00"):
+            self.assertEqual(self._members(birthday_month="1"), self.mei)
+            self.assertEqual(self._members(birthday_month="12"), self.mei, "2026-12-28")
+            self.assertFalse(self._members(birthday_month="5"))
+
     def test_preview_counts_recipients_and_estimates_the_cost(self):
         campaign = self._campaign()
         self.assertEqual(campaign.recipient_count, 2)

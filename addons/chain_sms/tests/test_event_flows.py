@@ -175,6 +175,32 @@ class TestEventFlows(ChainSmsCase):
         self.assertReceived("birthday")
         self.assertReceived("birthday", self.lei, count=0)
 
+    def test_birthday_greeting_for_a_late_lunar_birthday_in_january(self):
+        """Issue 13: lunar 11-20 of the 2025 lunar year is solar 2026-01-08."""
+        from borax.calendars.lunardate import LunarDate
+
+        january = LunarDate(2025, 11, 20).to_solar_date()
+        self.assertEqual(january, datetime.date(2026, 1, 8))
+        self.mei.write(
+            {
+                "birthday_calendar": "lunar",
+                "birthday_lunar_month": 11,
+                "birthday_lunar_day": 20,
+                "birthday": datetime.date(1991, 1, 5),  # not the day celebrated
+            }
+        )
+        self.lei.birthday = False
+        Partner = self.env["res.partner"]
+        for day in (january - datetime.timedelta(days=1), datetime.date(2026, 1, 5)):
+            self.assertNotIn(self.mei, Partner._cron_chain_sms_birthday_greetings(today=day))
+        self.assertIn(self.mei, Partner._cron_chain_sms_birthday_greetings(today=january))
+        self.assertEqual(self.mei.chain_sms_birthday_greeted_on, january)
+        self.assertReceived("birthday")
+        december = LunarDate(2026, 11, 20).to_solar_date()
+        self.assertEqual(december, datetime.date(2026, 12, 28))
+        self.assertIn(self.mei, Partner._cron_chain_sms_birthday_greetings(today=december))
+        self.assertReceived("birthday", count=2)
+
     def test_reminders(self):
         today = fields.Date.context_today(self.env["chain.member.reminder"])
         self.mei.birthday = today.replace(year=1990) + datetime.timedelta(days=3)
