@@ -1,7 +1,7 @@
 from . import models
 from . import wizard
 from . import controllers
-from .models.res_partner_balance_turn import drop_turn_views
+from .tools.balance_turn import drop_turn_views
 
 
 def _warm_http_statics():

@@ -9,7 +9,6 @@ from . import res_company
 from . import res_config_settings
 from . import chain_append_only_mixin
 from . import chain_ledger_mixin
-from . import res_partner_balance_turn
 from . import product_product
 from . import pos_config
 from . import pos_payment
@@ -17,6 +16,4 @@ from . import pos_order
 from . import pos_order_line
 from . import chain_member_reminder_type
 from . import chain_member_reminder
-from . import res_partner_portal
-from . import res_partner_privacy
 from . import sale_order_line

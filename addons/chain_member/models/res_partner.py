@@ -1,12 +1,31 @@
+import json
 import logging
+from threading import current_thread
 
+import phonenumbers
+import psycopg2
 from dateutil.relativedelta import relativedelta
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+from werkzeug.urls import url_encode
 
-from odoo import _, api, fields, models, modules
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo import _, api, fields, models, modules, tools
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+from odoo.sql_db import Cursor
+from odoo.tools import SQL, html2plaintext
+
+from odoo.addons.auth_signup.models.res_users import SignupError
 
 from ..tools import lunar_birthday
+from ..tools.balance_turn import (
+    BALANCE_TURNS,
+    CANNOT_QUEUE,
+    TURN_SCHEMA,
+    TURN_STRIPES,
+    TURN_TIMEOUT,
+    create_turn_views,
+    stripe_view,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -60,6 +79,60 @@ PROTECTED_MEMBER_FIELDS = frozenset(
         "transactional_consent_channel",
     }
 )
+
+# What a member may change about themselves in the portal (everything else goes through a store:
+# the mobile is the member's identity at the till and changes only after a check at the desk).
+PORTAL_PROFILE_FIELDS = (
+    "name",
+    "gender",
+    "birthday_calendar",
+    "birthday",
+    "birthday_lunar_month",
+    "birthday_lunar_day",
+    "birthday_lunar_leap",
+    "marketing_consent",
+    "transactional_consent",
+)
+PORTAL_CONSENTS = ("marketing_consent", "transactional_consent")
+PORTAL_LIST_LIMIT = 10
+MIN_PASSWORD_LENGTH = 8
+
+# Fields never exported: secrets (tokens, PIN hashes) carry a ``groups`` restriction and are
+# skipped too, see _chain_privacy_exportable_fields.
+EXPORT_SKIPPED_TYPES = ("binary", "one2many")
+EXPORT_SKIPPED_FIELDS = ("write_uid", "write_date")
+# Credentials are never exported, whatever the model calls them.
+EXPORT_SECRET_PARTS = ("token", "password", "secret", "_hash", "_salt")
+
+# Personal data cleared from the partner (and its contacts) when a member is anonymised.
+ANONYMISED_FIELDS = (
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "state_id",
+    "country_id",
+    "vat",
+    "website",
+    "comment",
+    "function",
+    "title",
+    "ref",
+    "company_name",
+    "barcode",
+    "image_1920",
+    "gender",
+    "birthday",
+    "birthday_lunar_month",
+    "birthday_lunar_day",
+    "birthday_lunar_leap",
+    "marketing_consent",
+    "transactional_consent",
+)
+SCRUBBED = "[anonymised]"
 
 
 class ResPartner(models.Model):
@@ -237,6 +310,7 @@ class ResPartner(models.Model):
                 )
 
     def init(self):
+        create_turn_views(self.env.cr)
         # The till's everyday identity: one active member per normalised mobile number, found by
         # an exact index lookup.
         self.env.cr.execute(
@@ -854,3 +928,883 @@ class ResPartner(models.Model):
             self.env["ir.model.data"]._update_xmlids(
                 [{"xml_id": xmlid, "record": member, "noupdate": True}]
             )
+
+    # ==========================================================================================
+    # The member portal
+    # The member portal: what a member sees of themselves and may change, and self-signup.
+    #
+    # Portal users have no right on ``res.partner`` beyond reading their own contact, so the portal
+    # controller calls these methods on ``sudo()`` of the member's own partner; each method works
+    # on that one record and only on the fields listed in ``PORTAL_PROFILE_FIELDS``.
+    # ==========================================================================================
+    # ------------------------------------------------------------------------------------------
+    # The member page (/my/member)
+    # ------------------------------------------------------------------------------------------
+    def _chain_portal_values(self):
+        """Everything the member page shows, as plain values (extension point: the balance and
+        points addons add their entries with ``super()``)."""
+        self.ensure_one()
+        card = self.member_card_id
+        return {
+            "member": self,
+            "card": card,
+            "card_number_display": self._chain_portal_group_digits(card.number),
+            "card_qr_url": self._chain_portal_barcode_url("QR", CARD_QR_PREFIX + card.number)
+            if card
+            else False,
+            "card_barcode_url": self._chain_portal_barcode_url("Code128", card.number)
+            if card
+            else False,
+            "blocked_cards": self.member_card_ids.filtered(
+                lambda c: c.state in ("lost", "expired")
+            ),
+            "tier_progress": self._chain_portal_tier_progress(),
+            "birthday_text": self._chain_portal_birthday_text(),
+            "balances": self._chain_portal_balances(),
+            "tier_history": self.member_tier_history_ids[:PORTAL_LIST_LIMIT],
+            "pos_orders": self._chain_portal_pos_orders(),
+        }
+
+    def _chain_portal_tier_progress(self):
+        """Where the member stands against the next tier: the spend (and points) the next tier
+        counts, over its own rolling period, against its thresholds."""
+        self.ensure_one()
+        current = self.member_tier_id
+        tiers = self.env["chain.member.tier"].search([])
+        higher = tiers.filtered(lambda tier: tier.sequence > current.sequence) if current else tiers
+        next_tier = higher[:1]
+        progress = {
+            "current": current,
+            "next": next_tier,
+            "expiry": self.member_tier_expiry,
+            "spend": 0.0,
+            "spend_needed": 0.0,
+            "points": 0,
+            "points_needed": 0,
+            "percent": 100 if current else 0,
+            "currency": self.member_currency_id,
+        }
+        if not next_tier:
+            return progress
+        counted = next_tier._chain_counted_figures()
+        percents = []
+        if "spend" in counted:
+            spend = self._chain_rolling_spend(next_tier.spend_months)
+            needed = max(next_tier.spend_threshold - spend, 0.0)
+            progress.update(
+                spend=spend,
+                spend_months=next_tier.spend_months,
+                spend_needed=needed,
+                spend_text=_(
+                    "You spent %(amount)s in the last %(months)s months.",
+                    amount=self._chain_portal_amount(spend),
+                    months=next_tier.spend_months,
+                ),
+                spend_needed_text=needed
+                and _(
+                    "%(amount)s more to reach %(tier)s.",
+                    amount=self._chain_portal_amount(needed),
+                    tier=next_tier.name,
+                ),
+            )
+            percents.append(self._chain_portal_percent(spend, next_tier.spend_threshold))
+        self._chain_portal_tier_progress_more(next_tier, counted, progress, percents)
+        progress.update(
+            counts_spend="spend" in counted,
+            counts_points="points" in counted,
+            percent=(min(percents) if next_tier._chain_needs_every_figure() else max(percents))
+            if percents
+            else 0,
+        )
+        return progress
+
+    def _chain_portal_tier_progress_more(self, next_tier, counted, progress, percents):
+        """Extension hook: add to ``progress`` (and its percentage to ``percents``) the figures
+        other than spend that ``next_tier`` counts (chain_loyalty: the points)."""
+
+    def _chain_portal_balances(self):
+        """The balance tiles of the member page, as ``{"key", "label", "value"}`` dicts, where
+        ``value`` is already formatted. Extension point: chain_wallet adds the stored value,
+        chain_loyalty the points."""
+        self.ensure_one()
+        balances = []
+        return balances
+
+    def _chain_portal_pos_orders(self, limit=PORTAL_LIST_LIMIT):
+        self.ensure_one()
+        return self.env["pos.order"].search(
+            [("partner_id", "=", self.id), ("state", "!=", "cancel")],
+            order="date_order desc, id desc",
+            limit=limit,
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Electronic card
+    # ------------------------------------------------------------------------------------------
+    def _chain_portal_issue_card(self):
+        """Give a member without an active card an electronic card (the portal QR), issued by
+        their home store, and return it."""
+        self.ensure_one()
+        self._chain_portal_check_member()
+        if self.member_card_id:
+            raise UserError(_("You already have the active card %s.", self.member_card_id.number))
+        store = self.home_store_id or self.env["chain.store"].get_headquarters()
+        Card = self.env["chain.member.card"]
+        try:
+            with self.env.cr.savepoint():
+                card = Card.create(
+                    {
+                        "partner_id": self.id,
+                        "kind": "electronic",
+                        "store_id": store.id,
+                        "expiry_date": Card._default_expiry_date(),
+                    }
+                )
+                card._activate(reason=_("Requested in the member portal"), store=store)
+        except psycopg2.errors.UniqueViolation as error:
+            # a second request of the same member won the race: its card is the active one
+            raise UserError(_("You already have an active card.")) from error
+        return card
+
+    # ------------------------------------------------------------------------------------------
+    # Profile and consents
+    # ------------------------------------------------------------------------------------------
+    def _chain_portal_profile_form(self):
+        """The profile form's initial values, as the form posts them."""
+        self.ensure_one()
+        return {
+            "name": self.name,
+            "gender": self.gender or "",
+            "birthday_calendar": self.birthday_calendar or "solar",
+            "birthday": fields.Date.to_string(self.birthday) or "",
+            "birthday_lunar_month": self.birthday_lunar_month or "",
+            "birthday_lunar_day": self.birthday_lunar_day or "",
+            "birthday_lunar_leap": self.birthday_lunar_leap,
+            "marketing_consent": self.marketing_consent,
+            "transactional_consent": self.transactional_consent,
+        }
+
+    def _chain_portal_update_profile(self, data):
+        """Apply the member's profile form (a dict of strings as posted). Only the fields of
+        ``PORTAL_PROFILE_FIELDS`` are read; a consent is written (and so stamped with the date
+        and the 'portal' channel) only when it changes. Raises ValidationError on bad input."""
+        self.ensure_one()
+        self._chain_portal_check_member()
+        vals = self._chain_portal_profile_vals(data)
+        for consent in PORTAL_CONSENTS:
+            if vals[consent] == self[consent]:
+                del vals[consent]
+        changed = {name: value for name, value in vals.items() if self[name] != value}
+        if changed:
+            self.with_context(chain_consent_channel="portal").write(changed)
+        return changed
+
+    @api.model
+    def _chain_portal_profile_vals(self, data):
+        name = (data.get("name") or "").strip()
+        if not name:
+            raise ValidationError(_("Please enter your name."))
+        if len(name) > 128:
+            raise ValidationError(_("Your name is too long (128 characters at most)."))
+        gender = data.get("gender") or False
+        if gender and gender not in dict(GENDERS):
+            raise ValidationError(_("Please choose a gender from the list."))
+        calendar = data.get("birthday_calendar") or "solar"
+        if calendar not in ("solar", "lunar"):
+            raise ValidationError(_("Please choose the solar or the lunar calendar."))
+        vals = {
+            "name": name,
+            "gender": gender,
+            "birthday_calendar": calendar,
+            "birthday": self._chain_portal_parse_birthday(data.get("birthday")),
+            "birthday_lunar_month": 0,
+            "birthday_lunar_day": 0,
+            "birthday_lunar_leap": False,
+            "marketing_consent": bool(data.get("marketing_consent")),
+            "transactional_consent": bool(data.get("transactional_consent")),
+        }
+        if calendar == "lunar":
+            month = self._chain_portal_int(data.get("birthday_lunar_month"))
+            day = self._chain_portal_int(data.get("birthday_lunar_day"))
+            if not lunar_birthday.is_valid_lunar(month, day):
+                raise ValidationError(
+                    _("A lunar birthday needs a month from 1 to 12 and a day from 1 to 30.")
+                )
+            vals.update(
+                birthday_lunar_month=month,
+                birthday_lunar_day=day,
+                birthday_lunar_leap=bool(data.get("birthday_lunar_leap")),
+            )
+        return vals
+
+    @api.model
+    def _chain_portal_parse_birthday(self, value):
+        if not value:
+            return False
+        try:
+            birthday = fields.Date.to_date(value)
+        except ValueError as error:
+            raise ValidationError(_("Please enter your birthday as a date.")) from error
+        today = fields.Date.context_today(self)
+        if birthday > today or birthday.year < 1900:
+            raise ValidationError(_("Please enter a real date of birth."))
+        return birthday
+
+    # ------------------------------------------------------------------------------------------
+    # Self-signup (/member/signup)
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _chain_portal_signup_stores(self):
+        """The stores a member signing up may choose as home store."""
+        return self.env["chain.store"].search([("kind", "in", ("direct", "franchise"))])
+
+    @api.model
+    def _chain_portal_signup(self, data):
+        """Register a member from the signup form and give them a portal user whose login is
+        their normalised mobile number. Returns ``(member, login)``. Call it on ``sudo()``.
+
+        The steps, each a method an addon can extend:
+
+        1. :meth:`_chain_portal_signup_check` validates the form;
+        2. :meth:`_chain_portal_signup_verify` proves the visitor holds the mobile number (no-op
+           here; chain_sms overrides it to check a one-time code sent by SMS, read from
+           ``data["sms_code"]``);
+        3. ``chain_register_member(..., channel="portal")`` registers the member;
+        4. the portal user is created from the portal template user (auth_signup);
+        5. the member gets an electronic card, so that the QR is there at the first visit.
+        """
+        values = self._chain_portal_signup_check(data)
+        self._chain_portal_signup_verify(values, data)
+        store = values.pop("store")
+        password = values.pop("password")
+        # all or nothing: a member without an account (or the reverse) is never left behind
+        with self.env.cr.savepoint():
+            member = self.chain_register_member(values, channel="portal", store=store or None)
+            try:
+                user = self.env["res.users"]._signup_create_user(
+                    {
+                        "login": member.mobile,
+                        "partner_id": member.id,
+                        "password": password,
+                        **({"email": member.email} if member.email else {}),
+                    }
+                )
+            except SignupError as error:
+                raise UserError(
+                    _("An account already exists for this mobile number: please sign in.")
+                ) from error
+            member._chain_portal_issue_card()
+        return member, user.login
+
+    @api.model
+    def _chain_portal_signup_check(self, data):
+        name = (data.get("name") or "").strip()
+        mobile = (data.get("mobile") or "").strip()
+        email = (data.get("email") or "").strip()
+        password = data.get("password") or ""
+        if not name or not mobile:
+            raise UserError(_("Please enter your name and your mobile number."))
+        if len(name) > 128:
+            raise UserError(_("Your name is too long (128 characters at most)."))
+        if email and not tools.single_email_re.match(email):
+            raise UserError(_("%s is not a valid email address.", email))
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise UserError(_("Choose a password of at least %s characters.", MIN_PASSWORD_LENGTH))
+        if password != data.get("confirm_password"):
+            raise UserError(_("The two passwords are not the same."))
+        if not data.get("transactional_consent"):
+            raise UserError(
+                _("Please agree to receive messages about your membership (needed for the card).")
+            )
+        mobile = self._phone_format(
+            number=mobile, country=self._chain_phone_country({}), raise_exception=False
+        )
+        if not mobile:
+            raise UserError(_("Please enter a valid mobile number."))
+        self._chain_portal_check_mobile_free(mobile)
+        store = self.env["chain.store"]
+        if data.get("home_store_id"):
+            store = self._chain_portal_signup_stores().filtered(
+                lambda s: s.id == self._chain_portal_int(data["home_store_id"])
+            )
+            if not store:
+                raise UserError(_("Please choose a store from the list."))
+        values = {
+            "name": name,
+            "mobile": mobile,
+            "marketing_consent": bool(data.get("marketing_consent")),
+            "transactional_consent": True,
+            "store": store,
+            "password": password,
+        }
+        if email:
+            values["email"] = email
+        lang = self.env["res.lang"]._lang_get(self.env.context.get("lang") or "")
+        if lang:
+            values["lang"] = lang.code
+        return values
+
+    @api.model
+    def _chain_portal_signup_verify(self, values, data):
+        """Extension hook: prove the visitor holds ``values["mobile"]`` (normalised, e.g.
+        +8613800138000) before anything is written; raise a UserError to refuse. chain_sms
+        checks here the one-time code it sent (``data["sms_code"]``), e.g. with
+        ``chain.sms.verification.check_code(values["mobile"], "signup", data.get("sms_code"))``."""
+        return True
+
+    @api.model
+    def _chain_portal_check_mobile_free(self, mobile):
+        """Refuse a (normalised) mobile number that already belongs to a member, naming the
+        member the way a public page may: initials only, never the full name, the member code
+        or the card (the backend and the till get the full name from
+        ``chain_register_member``)."""
+        existing = self.sudo().search([("mobile", "=", mobile), ("is_member", "=", True)], limit=1)
+        if existing:
+            raise ValidationError(
+                _(
+                    "The mobile number %(mobile)s already belongs to member %(name)s. If this is "
+                    "you, sign in with this number, or ask at any of our stores to open your "
+                    "online account.",
+                    mobile=existing.mobile,
+                    name=self._chain_portal_mask_name(existing.name),
+                )
+            )
+
+    # ------------------------------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------------------------------
+    def _chain_portal_check_member(self):
+        if not self.is_member:
+            raise UserError(_("This page is for members of the chain."))
+
+    @api.model
+    def _chain_portal_barcode_url(self, barcode_type, value):
+        size = (
+            {"width": 240, "height": 240} if barcode_type == "QR" else {"width": 480, "height": 90}
+        )
+        return "/report/barcode/?" + url_encode(
+            {"barcode_type": barcode_type, "value": value, **size}
+        )
+
+    def _chain_portal_amount(self, amount):
+        return tools.format_amount(self.env, amount, self.member_currency_id)
+
+    def _chain_portal_birthday_text(self):
+        """The birthday as the member page shows it: the solar date of birth, or the lunar
+        birthday in words with the solar date it is next celebrated on (the chain's rule,
+        ``_chain_next_birthday``)."""
+        self.ensure_one()
+        birthday = self._chain_birthday()
+        if birthday and birthday.lunar:
+            values = {"month": birthday.month, "day": birthday.day}
+            if birthday.leap:
+                text = _("Lunar calendar: leap month %(month)s, day %(day)s", **values)
+            else:
+                text = _("Lunar calendar: month %(month)s, day %(day)s", **values)
+            upcoming = self._chain_next_birthday(fields.Date.context_today(self))
+            if upcoming:
+                text = _(
+                    "%(birthday)s (next celebrated on %(date)s)",
+                    birthday=text,
+                    date=tools.format_date(self.env, upcoming),
+                )
+            return text
+        return tools.format_date(self.env, self.birthday) if self.birthday else ""
+
+    @staticmethod
+    def _chain_portal_group_digits(number):
+        number = number or ""
+        return " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+
+    @staticmethod
+    def _chain_portal_mask_name(name):
+        """'Li Lei' -> 'L* L**', '王小明' -> '王**': enough for the member to recognise the
+        account, not enough to learn who owns a number."""
+        return " ".join(word[:1] + "*" * (len(word) - 1) for word in (name or "").split())
+
+    @staticmethod
+    def _chain_portal_percent(value, threshold):
+        if threshold <= 0:
+            return 100
+        return max(0, min(100, int(value * 100 / threshold)))
+
+    @staticmethod
+    def _chain_portal_int(value):
+        try:
+            return int(value or 0)
+        except (TypeError, ValueError):
+            return 0
+
+    # ==========================================================================================
+    # Privacy requests
+    # Privacy requests of a member, for headquarters only: export everything held on the
+    # member, and anonymise the member while every ledger keeps its rows and amounts.
+    # ==========================================================================================
+    member_anonymised_date = fields.Datetime(
+        string="Anonymised On",
+        readonly=True,
+        copy=False,
+        help="The member's personal data was removed on request on this date.",
+    )
+
+    # ------------------------------------------------------------------------------------------
+    # Export
+    # ------------------------------------------------------------------------------------------
+    def chain_privacy_export(self, reason=None):
+        """Everything the database holds on this member, as a JSON-serialisable dict: every
+        field of the partner, its portal users, its lines in every ``chain.*`` model (cards,
+        tier history, stored value, count cards... found through their ``partner_id``), its
+        POS orders, the operation log lines about any of these and its chatter. Headquarters
+        only; logged as ``member_export`` (the log line holds counts, not the data)."""
+        self.ensure_one()
+        self._chain_privacy_check_hq()
+        member = self.sudo().with_context(active_test=False)
+        related = member._chain_privacy_related_records()
+        data = {
+            "exported_at": fields.Datetime.to_string(fields.Datetime.now()),
+            "member": member._chain_privacy_serialise(member)[0],
+            "portal_users": [
+                {
+                    "login": user.login,
+                    "active": user.active,
+                    "created": fields.Datetime.to_string(user.create_date),
+                    "last_login": fields.Datetime.to_string(user.login_date),
+                }
+                for user in member.user_ids
+            ],
+            "records": {
+                model: member._chain_privacy_serialise(records)
+                for model, records in related.items()
+            },
+            "pos_orders": member._chain_privacy_pos_orders(),
+            "operation_log": member._chain_privacy_serialise(
+                member._chain_privacy_log_lines(related)
+            ),
+            "messages": member._chain_privacy_messages(),
+        }
+        counts = {model: len(rows) for model, rows in data["records"].items()}
+        counts.update(
+            pos_orders=len(data["pos_orders"]),
+            operation_log=len(data["operation_log"]),
+            messages=len(data["messages"]),
+        )
+        self.env["chain.operation.log"]._log_operation(
+            "member_export", self, after={"sections": counts}, reason=reason
+        )
+        return data
+
+    def chain_privacy_export_file(self, reason=None):
+        """The export as a JSON file: ``(filename, bytes)``."""
+        self.ensure_one()
+        data = self.chain_privacy_export(reason=reason)
+        content = json.dumps(data, ensure_ascii=False, indent=1, default=str).encode()
+        day = fields.Date.to_string(fields.Date.context_today(self))
+        return f"member_{self.sudo().member_code or self.id}_{day}.json", content
+
+    # ------------------------------------------------------------------------------------------
+    # Anonymise
+    # ------------------------------------------------------------------------------------------
+    def chain_privacy_anonymise(self, reason, store=None):
+        """Remove the member's identity on request, keeping every row that carries an amount.
+
+        The partner keeps its id (so orders, stored value, count cards, points and accounting
+        still sum the same) but loses name, contact data, address, birthday and consents; it
+        stops being a member and is archived. Its cards are cancelled (numbers kept), its portal
+        users archived with their login replaced, its chatter deleted, the contact copies on its
+        POS orders cleared, and its name and contact data scrubbed from the operation log lines
+        about it. Refused while stored value or count-card uses are left (pay them out or
+        expire them first: an anonymous member can no longer be paid). Headquarters only;
+        logged as ``member_anonymise`` without any personal data."""
+        self.ensure_one()
+        self._chain_privacy_check_hq()
+        if not (reason or "").strip():
+            raise UserError(_("Say why the member is anonymised (e.g. the member's request)."))
+        member = self.sudo().with_context(tracking_disable=True)
+        member._chain_check_anonymisable()
+        identity = member._chain_privacy_identity()
+        related = member._chain_privacy_related_records()
+        counts = {
+            "cards_cancelled": member._chain_anonymise_cards(store),
+            "users_archived": member._chain_anonymise_users(),
+            "messages_deleted": member._chain_anonymise_messages(),
+            "pos_orders_cleared": member._chain_anonymise_pos_orders(),
+        }
+        member._chain_anonymise_notes(identity)
+        member._chain_anonymise_partner()
+        counts["log_lines_scrubbed"] = member._chain_anonymise_log(related, identity)
+        self.env["chain.operation.log"]._log_operation(
+            "member_anonymise",
+            self,
+            after=counts,
+            reason=self._chain_privacy_scrub(reason, identity),
+            store=store,
+        )
+        return counts
+
+    def _chain_check_anonymisable(self):
+        """Raise a UserError when the member cannot be anonymised (extension point)."""
+        self.ensure_one()
+        if self.member_anonymised_date:
+            raise UserError(_("This member was already anonymised."))
+        if not self.is_member:
+            raise UserError(_("%s is not a member.", self.display_name))
+        if self.user_ids.filtered(lambda user: not user.share):
+            raise UserError(
+                _(
+                    "%s is also a user of the backend: remove that user's access first.",
+                    self.display_name,
+                )
+            )
+        owed = self._chain_privacy_owed()
+        if owed:
+            raise UserError(
+                _(
+                    "%(name)s still has %(what)s. Pay it out, refund or expire it before "
+                    "anonymising: afterwards nobody can tell who it belongs to.",
+                    name=self.display_name,
+                    what=", ".join(owed),
+                )
+            )
+
+    def _chain_privacy_owed(self):
+        """Extension hook: what the chain still owes the member, as labels (chain_wallet: the
+        stored value, count-card uses); a member owed something is not anonymised."""
+        self.ensure_one()
+        return []
+
+    def _chain_anonymise_cards(self, store):
+        cards = self.member_card_ids.filtered(
+            lambda card: card.state in ("draft", "active", "lost", "expired")
+        )
+        for card in cards:
+            card._cancel(_("Member anonymised on request"), store=store)
+        return len(cards)
+
+    def _chain_anonymise_users(self):
+        users = self.user_ids
+        for user in users:
+            user.write({"login": f"anonymised-{user.id}", "active": False})
+        if users:
+            self.env["res.device.log"].search([("user_id", "in", users.ids)]).unlink()
+        return len(users)
+
+    def _chain_anonymise_messages(self):
+        messages = self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", self.id)]
+        )
+        count = len(messages)
+        messages.unlink()
+        self.activity_ids.unlink()
+        authored = self.env["mail.message"].search([("author_id", "=", self.id)])
+        authored.write({"email_from": False})
+        if "sms.sms" in self.env:
+            self.env["sms.sms"].search([("partner_id", "=", self.id)]).unlink()
+        return count
+
+    def _chain_anonymise_pos_orders(self):
+        """POS orders keep the customer and every amount; only their copy of the contact
+        details goes."""
+        Order = self.env["pos.order"]
+        Order.flush_model(["email", "mobile"])
+        self.env.cr.execute(
+            """UPDATE pos_order SET email = NULL, mobile = NULL
+                WHERE partner_id = %s AND (email IS NOT NULL OR mobile IS NOT NULL)""",
+            [self.id],
+        )
+        Order.invalidate_model(["email", "mobile"])
+        return self.env.cr.rowcount
+
+    def _chain_anonymise_notes(self, identity):
+        """Free-text notes of the member's own records (tier changes, card blocks) may name the
+        member: scrub them. Ledger lines are append-only and keep their text (see README)."""
+        for records, name in (
+            (self.member_tier_history_ids, "reason"),
+            (self.member_card_ids, "blocked_reason"),
+        ):
+            for record in records.filtered(name):
+                scrubbed = self._chain_privacy_scrub(record[name], identity)
+                if scrubbed != record[name]:
+                    record.sudo().write({name: scrubbed})
+
+    def _chain_anonymise_partner(self):
+        # two writes: a member cannot lose its mobile, so it stops being a member first
+        self.write({"is_member": False})
+        name = _("Anonymised member %s", self.member_code or self.id)
+        vals = self._chain_anonymised_vals()
+        # the anonymisation stamp is a protected field: written by this operation only
+        self.sudo().with_context(chain_consent_channel="store").write(
+            {
+                **vals,
+                "name": name,
+                "birthday_calendar": "solar",
+                "active": False,
+                "member_anonymised_date": fields.Datetime.now(),
+            }
+        )
+        for contact in self.with_context(active_test=False).child_ids.with_context(
+            active_test=True
+        ):
+            contact.write({**vals, "name": _("Anonymised contact"), "active": False})
+
+    def _chain_anonymised_vals(self):
+        vals = {}
+        for name in ANONYMISED_FIELDS:
+            field = self._fields.get(name)
+            if field:
+                vals[name] = 0 if field.type == "integer" else False
+        return vals
+
+    def _chain_anonymise_log(self, related, identity):
+        """Scrub the member's identity from the operation log lines about the member or its
+        records: the one sanctioned rewrite of the append-only log, for this transaction only."""
+        lines = self._chain_privacy_log_lines(related)
+        if not lines or not identity:
+            return 0
+        Log = self.env["chain.operation.log"]
+        Log.flush_model()
+        cr = self.env.cr
+        cr.execute("SET LOCAL chain.allow_log_rewrite = 'on'")
+        try:
+            for text in identity:
+                in_json = json.dumps(text, ensure_ascii=False)[1:-1]
+                cr.execute(
+                    """
+                    UPDATE chain_operation_log
+                       SET record_name = replace(record_name, %(text)s, %(new)s),
+                           reason = replace(reason, %(text)s, %(new)s),
+                           values_before = replace(values_before::text, %(json)s, %(new)s)::jsonb,
+                           values_after = replace(values_after::text, %(json)s, %(new)s)::jsonb
+                     WHERE id IN %(ids)s
+                    """,
+                    {"text": text, "json": in_json, "new": SCRUBBED, "ids": tuple(lines.ids)},
+                )
+            cr.execute(
+                """UPDATE chain_operation_log SET record_name = %s
+                    WHERE res_model = 'res.partner' AND res_id = %s""",
+                [self.display_name, self.id],
+            )
+        finally:
+            cr.execute("SET LOCAL chain.allow_log_rewrite = 'off'")
+        Log.invalidate_model()
+        return len(lines)
+
+    # ------------------------------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------------------------------
+    def _chain_privacy_check_hq(self):
+        if not self.env.su and not self.env.user.has_group("chain_member.group_chain_hq_manager"):
+            raise AccessError(
+                _("Only a headquarters manager can export or anonymise a member's data.")
+            )
+
+    @api.model
+    def _chain_privacy_models(self):
+        """The models holding lines of a member: every ``chain.*`` model with a stored
+        ``partner_id`` to res.partner (extension point for models named otherwise)."""
+        names = []
+        for name in sorted(self.env.registry):
+            Model = self.env[name]
+            field = Model._fields.get("partner_id")
+            if (
+                name.startswith("chain.")
+                and not Model._transient
+                and not Model._abstract
+                and field
+                and field.store
+                and field.type == "many2one"
+                and field.comodel_name == "res.partner"
+            ):
+                names.append(name)
+        return names
+
+    def _chain_privacy_related_records(self):
+        related = {}
+        for name in self._chain_privacy_models():
+            records = self.env[name].search([("partner_id", "=", self.id)], order="id")
+            if records:
+                related[name] = records
+        return related
+
+    def _chain_privacy_log_lines(self, related):
+        domain = [("res_model", "=", "res.partner"), ("res_id", "=", self.id)]
+        for model, records in related.items():
+            domain = expression.OR(
+                [domain, [("res_model", "=", model), ("res_id", "in", records.ids)]]
+            )
+        return self.env["chain.operation.log"].search(domain, order="id")
+
+    def _chain_privacy_pos_orders(self):
+        orders = self.env["pos.order"].search([("partner_id", "=", self.id)], order="id")
+        rows = []
+        for order, values in zip(orders, self._chain_privacy_serialise(orders), strict=True):
+            values["lines"] = self._chain_privacy_serialise(order.lines)
+            values["payments"] = self._chain_privacy_serialise(order.payment_ids)
+            rows.append(values)
+        return rows
+
+    def _chain_privacy_messages(self):
+        messages = self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", self.id)], order="id"
+        )
+        return [
+            {
+                "date": fields.Datetime.to_string(message.date),
+                "type": message.message_type,
+                "author": message.author_id.display_name or message.email_from or "",
+                "subject": message.subject or "",
+                "body": html2plaintext(message.body or ""),
+                "changes": [
+                    {
+                        "field": tracking.field_id.field_description,
+                        "old": tracking._format_display_value(tracking.field_id.ttype, False)[0],
+                        "new": tracking._format_display_value(tracking.field_id.ttype, True)[0],
+                    }
+                    for tracking in message.tracking_value_ids
+                ],
+            }
+            for message in messages
+        ]
+
+    @api.model
+    def _chain_privacy_exportable_fields(self, model):
+        return [
+            name
+            for name, field in self.env[model]._fields.items()
+            if field.store
+            and field.type not in EXPORT_SKIPPED_TYPES
+            and not field.groups
+            and name not in EXPORT_SKIPPED_FIELDS
+            and not any(part in name for part in EXPORT_SECRET_PARTS)
+        ]
+
+    @api.model
+    def _chain_privacy_serialise(self, records):
+        """Records as plain dicts: stored fields, relations by id and name."""
+        names = self._chain_privacy_exportable_fields(records._name)
+        rows = []
+        for record in records:
+            row = {}
+            for name in names:
+                field, value = records._fields[name], record[name]
+                if field.type == "many2one":
+                    row[name] = {"id": value.id, "name": value.display_name} if value else None
+                elif field.type == "many2many":
+                    row[name] = value.mapped("display_name")
+                elif field.type in ("date", "datetime"):
+                    row[name] = value.isoformat() if value else None
+                else:
+                    row[name] = value
+            rows.append(row)
+        return rows
+
+    def _chain_privacy_identity(self):
+        """The strings that identify the member (to scrub from free text), longest first."""
+        texts = {
+            self.name,
+            self.display_name,
+            self.mobile,
+            self.phone,
+            self.email,
+            *self.user_ids.mapped("login"),
+        }
+        for number in (self.mobile, self.phone):
+            texts.add(self._chain_privacy_national_number(number))
+        return sorted((t for t in texts if t and len(t) >= 2), key=len, reverse=True)
+
+    @api.model
+    def _chain_privacy_national_number(self, number):
+        """'+8613800138000' -> '13800138000': the way people write their own number."""
+        if not number:
+            return False
+        try:
+            return str(phonenumbers.parse(number, None).national_number)
+        except phonenumbers.NumberParseException:
+            return False
+
+    @api.model
+    def _chain_privacy_scrub(self, text, identity):
+        for secret in identity:
+            text = text.replace(secret, SCRUBBED)
+        return text
+
+    # ==========================================================================================
+    # Members' turns on their balances
+    # ==========================================================================================
+    def _chain_wait_balance_turn(self, then=None):
+        """Queue the current transaction behind the other transactions that change these
+        members' balances (stored value, count cards, points), on a fresh snapshot. Return
+        whether the transaction holds their turn.
+
+        Why: Odoo runs every transaction at REPEATABLE READ. A transaction whose snapshot was
+        taken before another till committed a payment on the same balance fails on the
+        guarded UPDATE, and Odoo retries the whole request after a random pause of up to 2 s
+        (then 4 s, 8 s...). Waiting for the member's turn *before* the snapshot turns that
+        into a wait in line of a few milliseconds: the guarded UPDATE then reads the latest
+        balance and debits it or refuses at once. The guard does not depend on the turn: it
+        stays correct for a transaction that did not take it.
+
+        How: the transaction, which has written nothing, is rolled back (unless none is open
+        yet); the new one starts with ``LOCK TABLE`` on the members' stripe views, the one
+        lock PostgreSQL waits for without taking the snapshot; the next statement takes the
+        snapshot, after the previous holder committed. The lock ends with the transaction.
+
+        Only a transaction that has written nothing can be restarted; otherwise (a batch that
+        already saved something, a test thread's shared transaction) this does nothing.
+        Asking again for members whose turn the transaction holds costs nothing. Never call
+        it inside ``cr.savepoint()``: the restart ends the whole transaction.
+
+        :param then: an SQL statement to run as the first statement of the turn, in the same
+            round trip as the lock: when the lock is granted, PostgreSQL runs it at once, with
+            no round trip to the server process in between (the caller fetches its result). It
+            runs in every case, turn or not.
+        """
+        stripes = self._chain_turn_stripes_to_lock()
+        statements = []
+        if stripes:
+            views = SQL(", ").join(SQL.identifier(TURN_SCHEMA, stripe_view(s)) for s in stripes)
+            # the timeout covers the wait only
+            statements.append(
+                SQL(
+                    "SET LOCAL lock_timeout = %s; LOCK TABLE %s IN EXCLUSIVE MODE; "
+                    "SET LOCAL lock_timeout = DEFAULT",
+                    TURN_TIMEOUT,
+                    views,
+                )
+            )
+        if then is not None:
+            statements.append(then)
+        if statements:
+            self.env.cr.execute(SQL("; ").join(statements), log_exceptions=False)
+        if stripes:
+            self.env.cr.postcommit.data[BALANCE_TURNS] = frozenset(stripes)
+        held = self.env.cr.postcommit.data.get(BALANCE_TURNS)
+        return held not in (None, CANNOT_QUEUE) and self._chain_turn_stripes() <= held
+
+    def _chain_turn_stripes(self):
+        return {member % TURN_STRIPES for member in self.ids}
+
+    def _chain_turn_stripes_to_lock(self):
+        """The stripes this transaction must lock to hold these members' turn, sorted (the
+        lock order), after restarting the transaction if it has to; empty when it holds them
+        already or cannot queue."""
+        cr = self.env.cr
+        if not self or not isinstance(cr, Cursor) or getattr(current_thread(), "testing", False):
+            return []  # a test thread shares one transaction (savepoints): never restart it
+        held = cr.postcommit.data.get(BALANCE_TURNS)
+        stripes = self._chain_turn_stripes()
+        if held == CANNOT_QUEUE or (held and stripes <= held):
+            return []
+        if cr.connection.get_transaction_status() != TRANSACTION_STATUS_IDLE:
+            # a transaction is open, and with it a snapshot: restart it if it wrote nothing
+            if not self._chain_nothing_written():
+                cr.postcommit.data[BALANCE_TURNS] = CANNOT_QUEUE
+                return []
+            cr.rollback()  # nothing was written: only the snapshot is dropped
+        return sorted(stripes | (held or set()))
+
+    def _chain_nothing_written(self):
+        """Whether the current transaction has written nothing to the database (pending ORM
+        writes are flushed first, so they count)."""
+        self.env.flush_all()
+        self.env.cr.execute("SELECT txid_current_if_assigned() IS NULL")
+        return self.env.cr.fetchone()[0]

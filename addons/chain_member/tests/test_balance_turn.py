@@ -11,7 +11,7 @@ from odoo.api import Transaction
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from ..models import res_partner_balance_turn as turn
+from ..tools import balance_turn as turn
 
 
 @tagged("post_install", "-at_install")

@@ -12,7 +12,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_round
 
-from odoo.addons.chain_member.models.res_partner_portal import PORTAL_LIST_LIMIT
+from odoo.addons.chain_member.models.res_partner import PORTAL_LIST_LIMIT
 from odoo.addons.chain_member.tools.amounts import check_amount
 
 _logger = logging.getLogger(__name__)
