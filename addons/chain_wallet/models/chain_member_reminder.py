@@ -22,7 +22,7 @@ class ChainMemberReminder(models.Model):
 
     @api.depends("code", "event_values")
     def _compute_summary(self):
-        super()._compute_summary()
+        result = super()._compute_summary()
         for reminder in self:
             values = reminder.event_values or {}
             if reminder.code == "low_balance":
@@ -37,6 +37,7 @@ class ChainMemberReminder(models.Model):
                     uses=values.get("balance"),
                     date=values.get("date", ""),
                 )
+        return result
 
     @api.model
     def _late_values_dormant(self):
