@@ -21,6 +21,9 @@ _logger = logging.getLogger(__name__)
 
 OLD, NEW, LOYALTY = "chain_member", "chain_wallet", "chain_loyalty"
 
+# the ledgers' idempotency key (chain.ledger.mixin, chain_member)
+LEDGER_KEY_CONSTRAINT = "_idempotency_key_unique"
+
 # the points of the tiers, moved to chain_loyalty
 TIER_POINTS_FIELDS = ["points_threshold", "points_multiplier"]
 TIER_POINTS_RULES = ["points", "either", "both"]
@@ -212,6 +215,7 @@ def migrate(cr, version):
     _move_tier_points(cr)
     if _state(cr, NEW) not in ("installed", "to upgrade"):
         _move_wallet(cr)
+    _ledger_keys_to_core(cr)
 
 
 def _move_tier_points(cr):
@@ -257,6 +261,23 @@ def _move_tier_points(cr):
     )
 
 
+def _ledger_keys_to_core(cr):
+    """The idempotency key of every ledger is chain.ledger.mixin's now (chain_member): its
+    unique constraints belong to chain_member, where they were for the stored value and the
+    count cards; the points ledger's comes from chain_loyalty."""
+    cr.execute(
+        "UPDATE ir_model_data SET module = %s WHERE module != %s "
+        "AND model = 'ir.model.constraint' AND name LIKE %s",
+        [OLD, OLD, f"constraint_%{LEDGER_KEY_CONSTRAINT}"],
+    )
+    cr.execute(
+        """UPDATE ir_model_constraint c SET module = core.id
+             FROM ir_module_module core
+            WHERE core.name = %s AND c.module != core.id AND c.name LIKE %s""",
+        [OLD, f"%{LEDGER_KEY_CONSTRAINT}"],
+    )
+
+
 def _move_wallet(cr):
     for model in MOVED_MODELS:
         openupgrade.update_module_moved_models(cr, model, OLD, NEW)
@@ -270,8 +291,8 @@ def _move_wallet(cr):
         # them with the constraints themselves: a ledger's unique idempotency key among them)
         cr.execute(
             "UPDATE ir_model_data SET module = %s WHERE module = %s "
-            "AND model = 'ir.model.constraint' AND starts_with(name, %s)",
-            [NEW, OLD, f"constraint_{model.replace('.', '_')}_"],
+            "AND model = 'ir.model.constraint' AND starts_with(name, %s) AND name NOT LIKE %s",
+            [NEW, OLD, f"constraint_{model.replace('.', '_')}_", f"%{LEDGER_KEY_CONSTRAINT}"],
         )
         # their selection values (update_module_moved_models leaves them)
         cr.execute(
