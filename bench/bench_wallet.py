@@ -3,7 +3,7 @@
     ./run bench bench_wallet [--db chain_bench_wallet] [--workers 8] [--seconds 10]
                              [--balances 1000] [--json bench/results/bench_wallet.json]
 
-Creates (once) a throwaway database with chain_member, a bench store, a cashier, 1,000 funded
+Creates (once) a throwaway database with chain_wallet, a bench store, a cashier, 1,000 funded
 members and one POS order the payments refer to. Then, in the same run, with ``--workers``
 concurrent processes (the tills), each on its own connection:
 
@@ -45,12 +45,12 @@ FUND = 1_000_000_000  # each bench balance; payments of 1.00 never exhaust it
 def prepare(db, balances):
     from common import ensure_database, environment, load_registry
 
-    ensure_database(db, "chain_member")
+    ensure_database(db, "chain_wallet")
     registry = load_registry(db)
     with environment(registry) as env:
         ids = ensure_bench_data(env, balances)
         env.cr.commit()
-        from odoo.addons.chain_member.models.chain_wallet_transaction import SPEND_QUERY
+        from odoo.addons.chain_wallet.models.chain_wallet_transaction import SPEND_QUERY
 
         take_p, take_b = env["chain.wallet.account"]._spend_expressions("principal_first")
         ids["query_wait"] = SPEND_QUERY.format(take_p=take_p, take_b=take_b, wait="")
