@@ -111,7 +111,9 @@ class TestLoyaltyTours(HttpCase):
 
     def test_redeem_split_tender_and_refund(self):
         self.card_member._chain_points_earn(5000, store=self.store)
-        self.card_member._chain_wallet_topup(50.0, store=self.store, journal=self.cash_journal)
+        self.card_member._chain_wallet_account(self.store)._topup(
+            50.0, store=self.store, journal=self.cash_journal
+        )
         self.start_tour(
             f"/pos/ui?config_id={self.config.id}",
             "ChainLoyaltyRedeemSplitRefundTour",
@@ -140,7 +142,7 @@ class TestLoyaltyTours(HttpCase):
 
     def test_lost_card_asks_the_pin_to_pay_with_points(self):
         self.card_member._chain_points_earn(5000, store=self.store)
-        self.card_member._chain_wallet_set_pin("2468", store=self.store)
+        self.card_member._chain_wallet_account(self.store)._set_pin("2468", store=self.store)
         self.card_member.member_card_ids._report_lost("lost on the bus", store=self.store)
         self.start_tour(
             f"/pos/ui?config_id={self.config.id}",
