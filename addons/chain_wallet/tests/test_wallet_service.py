@@ -283,3 +283,41 @@ class TestWalletService(WalletCase):
         supplier = self.env["res.partner"].create({"name": "Supplier"})
         with self.assertRaisesRegex(UserError, "not a member"):
             self.topup(10, member=supplier)
+
+    # ------------------------------------------------------------------------------------------
+    # The account the services run on (res.partner._chain_wallet_account)
+    # ------------------------------------------------------------------------------------------
+    def test_a_member_without_an_account_gets_an_unsaved_one_until_a_credit(self):
+        member = self.member_2.with_user(self.cashier_a)
+        account = member._chain_wallet_account(self.store_a)
+        self.assertFalse(account.id, "no account row is opened by a lookup")
+        self.assertEqual(account.partner_id, self.member_2)
+        self.assertEqual(account.currency_id, self.currency)
+        self.assertFalse(self.env["chain.wallet.account"]._find(self.member_2, self.currency))
+        with self.assertRaisesRegex(UserError, "Insufficient stored value"):
+            account._pay(10, store=self.store_a, counterpart_account=self.accounts["breakage"])
+        line = account._topup(50, store=self.store_a, journal=self.cash_journal)
+        saved = member._chain_wallet_account(self.store_a)
+        self.assertTrue(saved.id)
+        self.assertEqual(line.account_id, saved)
+        self.assertEqual(saved.env.uid, self.cashier_a.id, "the caller's environment")
+        paid = saved._pay(20, store=self.store_a, counterpart_account=self.accounts["breakage"])
+        self.assertEqual(paid.amount, -20)
+        self.assertEqual(self.balance(self.member_2), (30, 0))
+
+    def test_an_account_serves_only_the_stores_of_its_currency(self):
+        self.topup(100)
+        usd = self.env.ref("base.USD") if self.currency.name != "USD" else self.env.ref("base.EUR")
+        usd.active = True
+        company = self.env["res.company"].create(
+            {"name": "Other currency Co (wallet test)", "currency_id": usd.id}
+        )
+        store = self.env["chain.store"].create(
+            {"code": "T-USD", "name": "Store in another currency", "company_id": company.id}
+        )
+        account = self.member.with_user(self.hq_manager)._chain_wallet_account(self.store_a)
+        with self.assertRaisesRegex(UserError, "kept in"):
+            account._pay(10, store=store, counterpart_account=self.accounts["breakage"])
+        with self.assertRaisesRegex(UserError, "kept in"):
+            account._topup(10, store=store, journal=self.cash_journal)
+        self.assertEqual(self.balance(), (100, 0))
