@@ -196,10 +196,10 @@ class TestEventFlows(ChainSmsCase):
 
     def test_points_earned_and_redeemed(self):
         self._require_loyalty()
-        self.mei.with_user(self.cashier)._chain_points_earn(200, store=self.store_a)
+        self.mei.with_user(self.cashier)._chain_points_account()._earn(200, store=self.store_a)
         [earned] = self.assertReceived("points_earned")
         self.assertIn("200", earned)
-        self.mei.with_user(self.cashier)._chain_points_spend(50, store=self.store_a)
+        self.mei.with_user(self.cashier)._chain_points_account()._spend(50, store=self.store_a)
         [redeemed] = self.assertReceived("points_redeemed")
         self.assertIn("50", redeemed)
 
@@ -208,7 +208,7 @@ class TestEventFlows(ChainSmsCase):
         program = self.env["chain.points.program"]._get_program()
         program.expiry_reminder_days = 30
         today = fields.Date.context_today(self.mei)
-        self.mei.with_user(self.cashier)._chain_points_earn(
+        self.mei.with_user(self.cashier)._chain_points_account()._earn(
             70, store=self.store_a, expiry=today + datetime.timedelta(days=30)
         )
         self.env["res.partner"]._chain_points_remind_expiring(today=today)
