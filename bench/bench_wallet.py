@@ -3,15 +3,16 @@
     ./run bench bench_wallet [--db chain_bench_wallet] [--workers 8] [--seconds 10]
                              [--balances 1000] [--json bench/results/bench_wallet.json]
 
-Creates (once) a throwaway database with chain_member, a bench store, a cashier, 1,000 funded
+Creates (once) a throwaway database with chain_wallet, a bench store, a cashier, 1,000 funded
 members and one POS order the payments refer to. Then, in the same run, with ``--workers``
 concurrent processes (the tills), each on its own connection:
 
-- **suite**: ``res.partner._chain_wallet_pay(1.0, store, key, pos_order)`` as the cashier, one
-  Odoo cursor per payment (a request's transaction: REPEATABLE READ, commit), the service's
-  lock-check-debit-insert: idempotency check, guarded ``UPDATE .. WHERE principal + bonus >=
-  amount RETURNING``, ledger insert. A serialization failure (two tills on one balance) is
-  retried at once, as Odoo retries the request (without its random back-off, see README);
+- **suite**: ``member._chain_wallet_account(store)._pay(1.0, store, key, pos_order)`` as the
+  cashier, one Odoo cursor per payment (a request's transaction: REPEATABLE READ, commit): the
+  account's lookup with the member's turn, then the service's lock-check-debit-insert:
+  idempotency check, guarded ``UPDATE .. WHERE principal + bonus >= amount RETURNING``, ledger
+  insert. A serialization failure (two tills on one balance) is retried at once, as Odoo
+  retries the request (without its random back-off, see README);
 - **raw**: psycopg2 running the same SQL statements in one transaction at PostgreSQL's default
   isolation (READ COMMITTED: a waiter re-reads the row instead of failing).
 
@@ -45,12 +46,12 @@ FUND = 1_000_000_000  # each bench balance; payments of 1.00 never exhaust it
 def prepare(db, balances):
     from common import ensure_database, environment, load_registry
 
-    ensure_database(db, "chain_member")
+    ensure_database(db, "chain_wallet")
     registry = load_registry(db)
     with environment(registry) as env:
         ids = ensure_bench_data(env, balances)
         env.cr.commit()
-        from odoo.addons.chain_member.models.chain_wallet_transaction import SPEND_QUERY
+        from odoo.addons.chain_wallet.models.chain_wallet_transaction import SPEND_QUERY
 
         take_p, take_b = env["chain.wallet.account"]._spend_expressions("principal_first")
         ids["query_wait"] = SPEND_QUERY.format(take_p=take_p, take_b=take_b, wait="")
@@ -183,9 +184,10 @@ def suite_till(db, ids, scenario, ready, start, stop_at, results):
 
     def pay(partner_id):
         env = api.Environment(cr, ids["uid"], {})
-        env["res.partner"].browse(partner_id)._chain_wallet_pay(
+        store = env["chain.store"].browse(ids["store"])
+        env["res.partner"].browse(partner_id)._chain_wallet_account(store)._pay(
             1.0,
-            store=env["chain.store"].browse(ids["store"]),
+            store=store,
             key=f"bench:{uuid.uuid4()}",
             pos_order=env["pos.order"].browse(ids["order"]),
         )

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class ChainPointsAccount(models.Model):
@@ -110,3 +111,170 @@ class ChainPointsAccount(models.Model):
             (tuple(ids),),
         )
         return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _find(self, partner, turn=False):
+        """The points account of ``partner``, or an empty recordset.
+
+        :param turn: look it up as the first statement of the member's turn
+            (``res.partner._chain_wait_balance_turn``), in the same round trip as the lock:
+            the points services take the turn anyway, and a lookup before it would open the
+            snapshot the turn then has to drop
+        """
+        query = SQL("SELECT id FROM chain_points_account WHERE partner_id = %s", partner.id)
+        if turn:
+            partner._chain_wait_balance_turn(then=query)
+        else:
+            self.env.cr.execute(query)
+        row = self.env.cr.fetchone()
+        return self.browse(row[0] if row else ())
+
+    # ------------------------------------------------------------------------------------------
+    # The points service (reached as ``member._chain_points_account()._earn(...)``). Every
+    # method checks the caller's right in the store first (``res.partner._chain_points_prepare``),
+    # as the caller (the account's environment); the ledger moves the balance in one guarded
+    # statement.
+    # ------------------------------------------------------------------------------------------
+    def _service_store(self, operation, store):
+        """The member of this account and the store of an operation (sudo), after the checks
+        every service makes first: the caller's right for ``operation`` in the store, and
+        members only."""
+        self.ensure_one()
+        partner = self.partner_id
+        return partner, partner._chain_points_prepare(operation, store)
+
+    def _earn(
+        self,
+        points,
+        store=None,
+        rule="purchase",
+        key=None,
+        pos_order=None,
+        reason=None,
+        details=None,
+        expiry=None,
+    ):
+        """Credit ``points`` earned through ``rule`` in a new lot, expiring by the program (or on
+        ``expiry``; False: never). Returns the move; an empty recordset when there is nothing to
+        earn."""
+        partner, store = self._service_store("earn", store)
+        if points <= 0:
+            return self.env["chain.points.move"]
+        Move = self.env["chain.points.move"].sudo()
+        move = Move._post_credit(
+            partner,
+            store,
+            "earn",
+            int(points),
+            key or partner._chain_points_new_key(rule),
+            rule=rule,
+            values={
+                "pos_order_id": pos_order.id if pos_order else False,
+                "reason": reason or False,
+                "details": details or False,
+            },
+            expiry=expiry,
+        )
+        partner._chain_points_event("points_earned", move, store)
+        return move
+
+    def _spend(self, points, store=None, key=None, pos_order=None, pos_payment=None, amount=0.0):
+        """Pay with ``points`` at the till (the lots expiring first first). Refuses with a
+        UserError when the balance is short."""
+        partner, store = self._service_store("spend", store)
+        move = (
+            self.env["chain.points.move"]
+            .sudo()
+            ._post_debit(
+                partner,
+                store,
+                "spend",
+                int(points),
+                key or partner._chain_points_new_key("spend"),
+                values={
+                    "pos_order_id": pos_order.id if pos_order else False,
+                    "pos_payment_id": pos_payment.id if pos_payment else False,
+                    "amount": amount,
+                },
+            )
+        )
+        partner._chain_points_event("points_redeemed", move, store)
+        return move
+
+    def _exchange(self, reward, store=None, qty=1, key=None, pos_order=None):
+        """Exchange points for ``reward`` of the rewards catalogue (``qty`` times). A coupon
+        reward issues an Odoo coupon (loyalty.card) to the member; a gift product reward is
+        handed over at the till (its zero-priced order line carries the reward). Returns the
+        move (its ``details`` name the coupon codes)."""
+        partner, store = self._service_store("exchange", store)
+        reward = reward.sudo()
+        reward._check_available(partner, store, qty)
+        key = key or partner._chain_points_new_key("exchange")
+        Move = self.env["chain.points.move"].sudo()
+        existing = Move._replayed(key, partner, "exchange")
+        if existing:
+            return existing
+        coupons = reward._issue_coupons(partner, qty)
+        move = Move._post_debit(
+            partner,
+            store,
+            "exchange",
+            reward.points_cost * qty,
+            key,
+            values={
+                "reward_id": reward.id,
+                "pos_order_id": pos_order.id if pos_order else False,
+                "amount": reward.value * qty,
+                "details": {"qty": qty, "coupons": coupons.mapped("code")}
+                if coupons
+                else {"qty": qty},
+            },
+        )
+        partner._chain_points_event("points_redeemed", move, store)
+        return move
+
+    def _clawback(self, points, store, key, origins, pos_order=None, amount=0.0):
+        """A refund takes back ``points`` the refunded sale earned (the moves ``origins``): from
+        the sale's own lots first, then from the lots expiring first; what the member already
+        spent is recorded as ``unrecovered`` (the balance never goes negative)."""
+        partner, store = self._service_store("refund", store)
+        lots = self.env["chain.points.lot"].sudo().search([("move_id", "in", origins.ids)])
+        return (
+            self.env["chain.points.move"]
+            .sudo()
+            ._post_debit(
+                partner,
+                store,
+                "clawback",
+                int(points),
+                key,
+                values={
+                    "origin_id": origins[:1].id,
+                    "pos_order_id": pos_order.id if pos_order else False,
+                    "amount": amount,
+                },
+                partial=True,
+                first_lots=lots.ids,
+            )
+        )
+
+    def _return(self, points, store, key, origins, pos_order=None, pos_payment=None, amount=0.0):
+        """A refund gives back ``points`` the refunded sale paid with (the moves ``origins``),
+        into the lots they came from."""
+        partner, store = self._service_store("refund", store)
+        return (
+            self.env["chain.points.move"]
+            .sudo()
+            ._post_return(
+                partner,
+                store,
+                int(points),
+                key,
+                origins,
+                values={
+                    "pos_order_id": pos_order.id if pos_order else False,
+                    "pos_payment_id": pos_payment.id if pos_payment else False,
+                    "amount": amount,
+                },
+            )
+        )

@@ -251,7 +251,7 @@ class PosOrder(models.Model):
             payment_key = f"{key}:points:{payment.uuid or payment.id}"
             points = program._points_for_amount(abs(payment.amount))
             if payment.amount > 0:
-                moves |= partner._chain_points_spend(
+                moves |= partner._chain_points_account()._spend(
                     points,
                     store=store,
                     key=payment_key,
@@ -272,7 +272,8 @@ class PosOrder(models.Model):
                 moves |= (
                     origins[:1]
                     .partner_id.with_env(self.env)
-                    ._chain_points_return(
+                    ._chain_points_account()
+                    ._return(
                         points,
                         store,
                         payment_key,
@@ -319,7 +320,7 @@ class PosOrder(models.Model):
         for line in lines:
             if line.qty <= 0:
                 raise UserError(_("A gift exchanged for points cannot be refunded at the till."))
-            move = partner._chain_points_exchange(
+            move = partner._chain_points_account()._exchange(
                 line.chain_points_reward_id,
                 store=store,
                 qty=int(line.qty),
@@ -348,7 +349,7 @@ class PosOrder(models.Model):
         if points <= 0:
             return 0, Move
         member = earns[:1].partner_id.with_env(self.env)
-        move = member._chain_points_clawback(
+        move = member._chain_points_account()._clawback(
             points, store, f"{key}:clawback", earns, pos_order=self, amount=refund_amount
         )
         return -move.points, move
@@ -358,7 +359,7 @@ class PosOrder(models.Model):
         points, details = program._points_for_order(self)
         moves = self.env["chain.points.move"]
         if points:
-            moves |= partner._chain_points_earn(
+            moves |= partner._chain_points_account()._earn(
                 points,
                 store=store,
                 rule="purchase",
@@ -371,7 +372,7 @@ class PosOrder(models.Model):
             and not partner.sudo().member_last_purchase_date
             and self.amount_total >= program.first_order_threshold
         ):
-            moves |= partner._chain_points_earn(
+            moves |= partner._chain_points_account()._earn(
                 program.first_order_bonus,
                 store=store,
                 rule="first_order",

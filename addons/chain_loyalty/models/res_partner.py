@@ -158,152 +158,27 @@ class ResPartner(models.Model):
         }
 
     # ------------------------------------------------------------------------------------------
-    # The service
+    # The member's points account (the services run on it: chain.points.account)
     # ------------------------------------------------------------------------------------------
-    def _chain_points_earn(
-        self,
-        points,
-        store=None,
-        rule="purchase",
-        key=None,
-        pos_order=None,
-        reason=None,
-        details=None,
-        expiry=None,
-    ):
-        """Credit ``points`` earned through ``rule`` in a new lot, expiring by the program (or on
-        ``expiry``; False: never). Returns the move; an empty recordset when there is nothing to
-        earn."""
-        self.ensure_one()
-        store = self._chain_points_prepare("earn", store)
-        if points <= 0:
-            return self.env["chain.points.move"]
-        Move = self.env["chain.points.move"].sudo()
-        move = Move._post_credit(
-            self,
-            store,
-            "earn",
-            int(points),
-            key or self._chain_points_new_key(rule),
-            rule=rule,
-            values={
-                "pos_order_id": pos_order.id if pos_order else False,
-                "reason": reason or False,
-                "details": details or False,
-            },
-            expiry=expiry,
-        )
-        self._chain_points_event("points_earned", move, store)
-        return move
+    def _chain_points_account(self):
+        """The member's points account (chain-wide: one per member), in the caller's
+        environment: the record the points services run on,
+        ``member._chain_points_account()._earn(10, store=store, ...)``.
 
-    def _chain_points_spend(
-        self, points, store=None, key=None, pos_order=None, pos_payment=None, amount=0.0
-    ):
-        """Pay with ``points`` at the till (the lots expiring first first). Refuses with a
-        UserError when the balance is short."""
+        The lookup is the first statement of the member's turn (the services post under it;
+        see ``chain.points.account._find``). A member who has no account yet gets an unsaved
+        one (the member only): a credit opens the saved account when it posts, a debit is
+        refused as short of points, as for an empty account.
+        """
         self.ensure_one()
-        store = self._chain_points_prepare("spend", store)
-        move = (
-            self.env["chain.points.move"]
-            .sudo()
-            ._post_debit(
-                self,
-                store,
-                "spend",
-                int(points),
-                key or self._chain_points_new_key("spend"),
-                values={
-                    "pos_order_id": pos_order.id if pos_order else False,
-                    "pos_payment_id": pos_payment.id if pos_payment else False,
-                    "amount": amount,
-                },
-            )
-        )
-        self._chain_points_event("points_redeemed", move, store)
-        return move
-
-    def _chain_points_exchange(self, reward, store=None, qty=1, key=None, pos_order=None):
-        """Exchange points for ``reward`` of the rewards catalogue (``qty`` times). A coupon
-        reward issues an Odoo coupon (loyalty.card) to the member; a gift product reward is
-        handed over at the till (its zero-priced order line carries the reward). Returns the
-        move (its ``details`` name the coupon codes)."""
-        self.ensure_one()
-        store = self._chain_points_prepare("exchange", store)
-        reward = reward.sudo()
-        reward._check_available(self, store, qty)
-        key = key or self._chain_points_new_key("exchange")
-        Move = self.env["chain.points.move"].sudo()
-        existing = Move._replayed(key, self, "exchange")
-        if existing:
-            return existing
-        coupons = reward._issue_coupons(self, qty)
-        move = Move._post_debit(
-            self,
-            store,
-            "exchange",
-            reward.points_cost * qty,
-            key,
-            values={
-                "reward_id": reward.id,
-                "pos_order_id": pos_order.id if pos_order else False,
-                "amount": reward.value * qty,
-                "details": {"qty": qty, "coupons": coupons.mapped("code")}
-                if coupons
-                else {"qty": qty},
-            },
-        )
-        self._chain_points_event("points_redeemed", move, store)
-        return move
-
-    def _chain_points_clawback(self, points, store, key, origins, pos_order=None, amount=0.0):
-        """A refund takes back ``points`` the refunded sale earned (the moves ``origins``): from
-        the sale's own lots first, then from the lots expiring first; what the member already
-        spent is recorded as ``unrecovered`` (the balance never goes negative)."""
-        self.ensure_one()
-        store = self._chain_points_prepare("refund", store)
-        lots = self.env["chain.points.lot"].sudo().search([("move_id", "in", origins.ids)])
-        return (
-            self.env["chain.points.move"]
-            .sudo()
-            ._post_debit(
-                self,
-                store,
-                "clawback",
-                int(points),
-                key,
-                values={
-                    "origin_id": origins[:1].id,
-                    "pos_order_id": pos_order.id if pos_order else False,
-                    "amount": amount,
-                },
-                partial=True,
-                first_lots=lots.ids,
-            )
-        )
-
-    def _chain_points_return(
-        self, points, store, key, origins, pos_order=None, pos_payment=None, amount=0.0
-    ):
-        """A refund gives back ``points`` the refunded sale paid with (the moves ``origins``),
-        into the lots they came from."""
-        self.ensure_one()
-        store = self._chain_points_prepare("refund", store)
-        return (
-            self.env["chain.points.move"]
-            .sudo()
-            ._post_return(
-                self,
-                store,
-                int(points),
-                key,
-                origins,
-                values={
-                    "pos_order_id": pos_order.id if pos_order else False,
-                    "pos_payment_id": pos_payment.id if pos_payment else False,
-                    "amount": amount,
-                },
-            )
-        )
+        Account = self.env["chain.points.account"]
+        account = Account.sudo()._find(self, turn=True)
+        if not account:
+            return Account.new({"partner_id": self.id})
+        account = account.with_env(self.env)
+        # what the services read of their account, known without a query or a read right
+        self.env.cache.update(account, Account._fields["partner_id"], [self.id])
+        return account
 
     def chain_points_adjust(self, points, reason, store=None):
         """Request a manual adjustment of ``points`` (positive or negative) with a reason. It is
@@ -332,11 +207,15 @@ class ResPartner(models.Model):
             raise UserError(_("There are no check-in points to earn."))
         store = store or self.home_store_id or self.env["chain.store"].sudo().get_headquarters()
         today = fields.Date.context_today(self)
-        return self.sudo()._chain_points_earn(
-            program.checkin_points,
-            store=store,
-            rule="checkin",
-            key=f"checkin:{self.id}:{today}",
+        return (
+            self.sudo()
+            ._chain_points_account()
+            ._earn(
+                program.checkin_points,
+                store=store,
+                rule="checkin",
+                key=f"checkin:{self.id}:{today}",
+            )
         )
 
     @api.model
@@ -575,7 +454,7 @@ class ResPartner(models.Model):
         try:
             if not partner or not reward or not store:
                 raise UserError(_("Select the member and the reward first."))
-            move = partner._chain_points_exchange(reward, store=store)
+            move = partner._chain_points_account()._exchange(reward, store=store)
         except (UserError, AccessError) as error:
             return {"error": str(error.args[0] if error.args else error)}
         return {
@@ -767,7 +646,7 @@ class ResPartner(models.Model):
         """A stored-value top-up earned bonus points: credit a lot (once per top-up)."""
         result = super()._chain_award_topup_points(points, transaction)
         if points and points > 0:
-            self.sudo()._chain_points_earn(
+            self.sudo()._chain_points_account()._earn(
                 int(points),
                 store=transaction.store_id,
                 rule="topup",
@@ -788,7 +667,7 @@ class ResPartner(models.Model):
         if not program or program.registration_bonus <= 0:
             return
         for partner in self.filtered("is_member"):
-            partner.sudo()._chain_points_earn(
+            partner.sudo()._chain_points_account()._earn(
                 program.registration_bonus,
                 store=store
                 or partner.home_store_id

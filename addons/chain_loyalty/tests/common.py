@@ -69,7 +69,9 @@ class LoyaltyCase(WalletPosCase):
     # ------------------------------------------------------------------------------------------
     def earn(self, points, member=None, store=None, key=None, **kwargs):
         member = (member or self.member).sudo()
-        return member._chain_points_earn(points, store=store or self.store_a, key=key, **kwargs)
+        return member._chain_points_account()._earn(
+            points, store=store or self.store_a, key=key, **kwargs
+        )
 
     def points(self, member=None):
         member = member or self.member

@@ -99,7 +99,7 @@ class TestLoyaltyTours(HttpCase):
         )
 
     def test_find_member_by_card_and_phone_and_earn(self):
-        self.card_member._chain_points_earn(1000, store=self.store)
+        self.card_member._chain_points_account()._earn(1000, store=self.store)
         self.start_tour(
             f"/pos/ui?config_id={self.config.id}",
             "ChainLoyaltyFindAndEarnTour",
@@ -110,8 +110,10 @@ class TestLoyaltyTours(HttpCase):
         self.assertEqual(self.orders(self.card_member).chain_points_earned, 50)
 
     def test_redeem_split_tender_and_refund(self):
-        self.card_member._chain_points_earn(5000, store=self.store)
-        self.card_member._chain_wallet_topup(50.0, store=self.store, journal=self.cash_journal)
+        self.card_member._chain_points_account()._earn(5000, store=self.store)
+        self.card_member._chain_wallet_account(self.store)._topup(
+            50.0, store=self.store, journal=self.cash_journal
+        )
         self.start_tour(
             f"/pos/ui?config_id={self.config.id}",
             "ChainLoyaltyRedeemSplitRefundTour",
@@ -139,8 +141,8 @@ class TestLoyaltyTours(HttpCase):
         self.assertEqual(self.env["chain.points.move"]._check_ledger_consistency(), [])
 
     def test_lost_card_asks_the_pin_to_pay_with_points(self):
-        self.card_member._chain_points_earn(5000, store=self.store)
-        self.card_member._chain_wallet_set_pin("2468", store=self.store)
+        self.card_member._chain_points_account()._earn(5000, store=self.store)
+        self.card_member._chain_wallet_account(self.store)._set_pin("2468", store=self.store)
         self.card_member.member_card_ids._report_lost("lost on the bus", store=self.store)
         self.start_tour(
             f"/pos/ui?config_id={self.config.id}",
@@ -196,7 +198,7 @@ class TestLoyaltyTours(HttpCase):
         Reward = self.env["chain.points.reward"]
         reward = Reward.create({"name": "Tour Mug", "product_id": mug.id, "points_cost": 300})
         Reward.create({"name": "Tour Bicycle", "product_id": mug.id, "points_cost": 5000})
-        self.card_member._chain_points_earn(1000, store=self.store)
+        self.card_member._chain_points_account()._earn(1000, store=self.store)
         self.start_tour(
             f"/pos/ui?config_id={self.config.id}",
             "ChainLoyaltyRewardsTour",
@@ -301,7 +303,7 @@ class TestLoyaltyTours(HttpCase):
                 "payment_method_ids": [Command.set(cash.ids)],
             }
         )
-        self.card_member._chain_points_earn(1000, store=self.store)
+        self.card_member._chain_points_account()._earn(1000, store=self.store)
         self.start_tour(
             f"/pos/ui?config_id={config.id}",
             "ChainLoyaltyMerchantTillTour",

@@ -38,7 +38,7 @@ class TestPointsConcurrency(TransactionCase):
                 }
             )
             self.ids = {"store_a": store_a.id, "store_b": store_b.id, "member": member.id}
-            member._chain_points_earn(100, store=store_a, key=f"test:{self.tag}:open")
+            member._chain_points_account()._earn(100, store=store_a, key=f"test:{self.tag}:open")
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -138,15 +138,19 @@ class TestPointsConcurrency(TransactionCase):
 
     def _spend(self, store_key, points, key, env):
         member = env["res.partner"].browse(self.ids["member"])
-        return member._chain_points_spend(
-            points, store=env["chain.store"].browse(self.ids[store_key]), key=key
-        ).id
+        return (
+            member._chain_points_account()
+            ._spend(points, store=env["chain.store"].browse(self.ids[store_key]), key=key)
+            .id
+        )
 
     def _earn(self, store_key, points, key, env):
         member = env["res.partner"].browse(self.ids["member"])
-        return member._chain_points_earn(
-            points, store=env["chain.store"].browse(self.ids[store_key]), key=key
-        ).id
+        return (
+            member._chain_points_account()
+            ._earn(points, store=env["chain.store"].browse(self.ids[store_key]), key=key)
+            .id
+        )
 
     def test_two_tills_spend_the_whole_balance_at_once(self):
         outcomes, attempts = self._run_concurrently(

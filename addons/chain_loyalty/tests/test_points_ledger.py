@@ -37,7 +37,7 @@ class TestPointsLedger(LoyaltyCase):
         late = self.earn(100, expiry=date(2099, 1, 1)).lot_id
         never = self.earn(100, expiry=False).lot_id
         early = self.earn(100, expiry=date(2098, 1, 1)).lot_id
-        move = self.member.sudo()._chain_points_spend(150, store=self.store_a)
+        move = self.member.sudo()._chain_points_account()._spend(150, store=self.store_a)
         self.assertEqual((early.remaining, late.remaining, never.remaining), (0, 50, 100))
         self.assertEqual(
             sorted((a.lot_id.id, a.points) for a in move.allocation_ids),
@@ -51,15 +51,36 @@ class TestPointsLedger(LoyaltyCase):
         with self.assertRaisesRegex(
             UserError, "Insufficient points: .* has 80 points, 100 are needed"
         ):
-            self.member.sudo()._chain_points_spend(100, store=self.store_a)
+            self.member.sudo()._chain_points_account()._spend(100, store=self.store_a)
         self.assertEqual(self.points(), 80)
+
+    def test_a_member_without_an_account_gets_an_unsaved_one_until_a_credit(self):
+        member = self.env["res.partner"].create(
+            {"name": "Member Without Points", "is_member": True, "mobile": "13800138177"}
+        )
+        account = member.with_user(self.cashier_a)._chain_points_account()
+        self.assertFalse(account.id, "no account row is opened by a lookup")
+        self.assertEqual(account.partner_id, member)
+        self.assertFalse(self.env["chain.points.account"]._find(member))
+        with self.assertRaisesRegex(UserError, "Insufficient points"):
+            account._spend(10, store=self.store_a)
+        move = account._earn(30, store=self.store_a)
+        saved = member.with_user(self.cashier_a)._chain_points_account()
+        self.assertTrue(saved.id)
+        self.assertEqual(move.account_id, saved)
+        self.assertEqual(saved.env.uid, self.cashier_a.id, "the caller's environment")
+        saved._spend(10, store=self.store_a)
+        self.assertEqual(self.points(member), 20)
+        self.assertLedgerConsistent()
 
     def test_nightly_job_expires_due_lots_first_in_first_out(self):
         today = fields.Date.context_today(self.member)
         old = self.earn(100, expiry=today - relativedelta(days=1)).lot_id
         due_today = self.earn(40, expiry=today).lot_id
         fresh = self.earn(60).lot_id
-        self.member.sudo()._chain_points_spend(30, store=self.store_a)  # from the oldest lot
+        self.member.sudo()._chain_points_account()._spend(
+            30, store=self.store_a
+        )  # from the oldest lot
         self.assertEqual(old.remaining, 70)
         members = self.env["res.partner"]._chain_points_expire(today=today)
         self.assertEqual(members, 1)
@@ -95,11 +116,13 @@ class TestPointsLedger(LoyaltyCase):
         with self.assertRaisesRegex(
             UserError, r"already used for another operation \(Points Move\)"
         ):
-            self.member.sudo()._chain_points_spend(10, store=self.store_a, key="import:42")
+            self.member.sudo()._chain_points_account()._spend(
+                10, store=self.store_a, key="import:42"
+            )
 
     def test_balance_is_shared_by_every_store_and_company(self):
         self.earn(100, store=self.store_a)
-        self.member.with_user(self.cashier_b)._chain_points_spend(60, store=self.store_b)
+        self.member.with_user(self.cashier_b)._chain_points_account()._spend(60, store=self.store_b)
         self.assertEqual(self.points(), 40)
         self.assertEqual(self.member.with_user(self.cashier_b).points_balance, 40)
 
@@ -117,7 +140,7 @@ class TestPointsLedger(LoyaltyCase):
 
     def test_the_ledger_is_append_only(self):
         move = self.earn(10)
-        self.member.sudo()._chain_points_spend(5, store=self.store_a)
+        self.member.sudo()._chain_points_account()._spend(5, store=self.store_a)
         with self.assertRaises(UserError):
             move.write({"points": 1000})
         with self.assertRaises(UserError):
@@ -154,4 +177,4 @@ class TestPointsLedger(LoyaltyCase):
     def test_non_member_cannot_hold_points(self):
         outsider = self.env["res.partner"].create({"name": "Walk-in"})
         with self.assertRaisesRegex(UserError, "not a member"):
-            outsider.sudo()._chain_points_earn(10, store=self.store_a)
+            outsider.sudo()._chain_points_account()._earn(10, store=self.store_a)

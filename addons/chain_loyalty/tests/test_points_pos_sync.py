@@ -203,4 +203,6 @@ class TestPointsPosSync(LoyaltyCase):
 
     def test_cashier_cannot_move_points_in_a_store_they_do_not_work_in(self):
         with self.assertRaisesRegex(AccessError, "You do not work in"):
-            self.member.with_user(self.cashier_a)._chain_points_spend(10, store=self.store_b)
+            self.member.with_user(self.cashier_a)._chain_points_account()._spend(
+                10, store=self.store_b
+            )

@@ -67,7 +67,7 @@ class TestPointsRefunds(LoyaltyCase):
 
     def test_clawback_never_makes_the_balance_negative(self):
         order = self.sell([(self.rice, 2, 50.0)])
-        self.member.sudo()._chain_points_spend(80, store=self.store_a)
+        self.member.sudo()._chain_points_account()._spend(80, store=self.store_a)
         refund = self.refund(order, [(self.cash_method, -100.0)])
         clawback = refund._chain_points_moves()
         self.assertEqual(

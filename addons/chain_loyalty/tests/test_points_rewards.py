@@ -61,8 +61,10 @@ class TestPointsRewards(LoyaltyCase):
 
     def test_coupon_exchanged_in_any_store(self):
         self.earn(1000)
-        move = self.member.with_user(self.cashier_b)._chain_points_exchange(
-            self.coupon_reward, store=self.store_b
+        move = (
+            self.member.with_user(self.cashier_b)
+            ._chain_points_account()
+            ._exchange(self.coupon_reward, store=self.store_b)
         )
         coupon = self.env["loyalty.card"].search(
             [("program_id", "=", self.coupon_program.id), ("partner_id", "=", self.member.id)]
@@ -75,6 +77,6 @@ class TestPointsRewards(LoyaltyCase):
         self.earn(1000)
         self.coupon_reward.store_ids = self.store_a
         with self.assertRaisesRegex(UserError, "not available here"):
-            self.member.with_user(self.cashier_b)._chain_points_exchange(
+            self.member.with_user(self.cashier_b)._chain_points_account()._exchange(
                 self.coupon_reward, store=self.store_b
             )

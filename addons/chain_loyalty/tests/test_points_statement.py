@@ -105,7 +105,7 @@ class TestPointsPortal(HttpCase):
         cls.member = cls.env["res.partner"].chain_register_member(
             {"name": "Portal Member", "mobile": "13900139555"}, store=store
         )
-        cls.member._chain_points_earn(1200, store=store)
+        cls.member._chain_points_account()._earn(1200, store=store)
         new_test_user(
             cls.env,
             login="points_portal",

@@ -136,7 +136,9 @@ class TestPointsSecurity(LoyaltyCase):
         )
         self.assertEqual((missing["ok"], missing["card_lost"]), (False, True))
         self.assertIn("service desk", missing["message"])
-        self.member.with_user(self.cashier_a)._chain_wallet_set_pin("2468", store=self.store_a)
+        self.member.with_user(self.cashier_a)._chain_wallet_account(self.store_a)._set_pin(
+            "2468", store=self.store_a
+        )
         asked = Partner.chain_points_authorize(
             self.member.id, 10.0, 100.0, self.config_a.id, order_uuid="u-pts-1"
         )

@@ -22,8 +22,8 @@ class TestPointsStatementPrivacy(HttpCase):
         cls.other = Partner.chain_register_member(
             {"name": "Statement Other", "mobile": "13900139562"}, store=store
         )
-        cls.member._chain_points_earn(700, store=store)
-        cls.other._chain_points_earn(4321, store=store)
+        cls.member._chain_points_account()._earn(700, store=store)
+        cls.other._chain_points_account()._earn(4321, store=store)
         new_test_user(
             cls.env,
             login="stmt_portal",

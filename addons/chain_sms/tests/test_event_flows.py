@@ -67,8 +67,10 @@ class TestEventFlows(ChainSmsCase):
         return self.env["chain.member.card"].browse(wizard.action_issue()["res_id"])
 
     def topup(self, amount):
-        return self.mei.with_user(self.cashier)._chain_wallet_topup(
-            amount, store=self.store_a, journal=self.journal
+        return (
+            self.mei.with_user(self.cashier)
+            ._chain_wallet_account(self.store_a)
+            ._topup(amount, store=self.store_a, journal=self.journal)
         )
 
     # -- chain_member ----------------------------------------------------------------------------
@@ -104,29 +106,33 @@ class TestEventFlows(ChainSmsCase):
         [topup] = self.assertReceived("topup")
         self.assertIn("300", topup)
         accounts = self.company._chain_wallet_accounts()
-        self.mei.with_user(self.cashier)._chain_wallet_pay(
+        self.mei.with_user(self.cashier)._chain_wallet_account(self.store_a)._pay(
             120, store=self.store_a, counterpart_account=accounts["breakage"]
         )
         [payment] = self.assertReceived("balance_payment")
         self.assertIn("120", payment)
         self.assertIn("180", payment, "the balance left")
-        self.mei.with_user(self.store_manager)._chain_wallet_withdraw(
+        self.mei.with_user(self.store_manager)._chain_wallet_account(self.store_a)._withdraw(
             80, self.journal, "member moves away", store=self.store_a
         )
         [withdrawal] = self.assertReceived("withdrawal")
         self.assertIn("80", withdrawal)
 
     def test_count_card_used(self):
-        package = self.mei.with_user(self.cashier)._chain_count_card_sell(
-            self.card_product, store=self.store_a, journal=self.journal
+        package = (
+            self.mei.env["chain.count.card.package"]
+            .with_user(self.cashier)
+            ._sell(self.mei, self.card_product, store=self.store_a, journal=self.journal)
         )
         package.with_user(self.cashier)._chain_count_card_use(store=self.store_a)
         [used] = self.assertReceived("count_card_used")
         self.assertIn("4", used, "uses left")
 
     def test_count_card_expiring_is_sent_once_before_the_expiry(self):
-        package = self.mei.with_user(self.cashier)._chain_count_card_sell(
-            self.card_product, store=self.store_a, journal=self.journal
+        package = (
+            self.mei.env["chain.count.card.package"]
+            .with_user(self.cashier)
+            ._sell(self.mei, self.card_product, store=self.store_a, journal=self.journal)
         )
         Package = self.env["chain.count.card.package"]
         early = package.date_expiry - datetime.timedelta(days=8)
@@ -138,8 +144,10 @@ class TestEventFlows(ChainSmsCase):
         self.assertIn(fields.Date.to_string(package.date_expiry), text)
 
     def test_count_card_expiring_yields_to_the_members_reminder(self):
-        package = self.mei.with_user(self.cashier)._chain_count_card_sell(
-            self.card_product, store=self.store_a, journal=self.journal
+        package = (
+            self.mei.env["chain.count.card.package"]
+            .with_user(self.cashier)
+            ._sell(self.mei, self.card_product, store=self.store_a, journal=self.journal)
         )
         Reminder = self.env["chain.member.reminder"]
         Reminder._cron_raise_reminders(today=package.date_expiry - datetime.timedelta(days=14))
@@ -214,10 +222,10 @@ class TestEventFlows(ChainSmsCase):
 
     def test_points_earned_and_redeemed(self):
         self._require_loyalty()
-        self.mei.with_user(self.cashier)._chain_points_earn(200, store=self.store_a)
+        self.mei.with_user(self.cashier)._chain_points_account()._earn(200, store=self.store_a)
         [earned] = self.assertReceived("points_earned")
         self.assertIn("200", earned)
-        self.mei.with_user(self.cashier)._chain_points_spend(50, store=self.store_a)
+        self.mei.with_user(self.cashier)._chain_points_account()._spend(50, store=self.store_a)
         [redeemed] = self.assertReceived("points_redeemed")
         self.assertIn("50", redeemed)
 
@@ -226,7 +234,7 @@ class TestEventFlows(ChainSmsCase):
         program = self.env["chain.points.program"]._get_program()
         program.expiry_reminder_days = 30
         today = fields.Date.context_today(self.mei)
-        self.mei.with_user(self.cashier)._chain_points_earn(
+        self.mei.with_user(self.cashier)._chain_points_account()._earn(
             70, store=self.store_a, expiry=today + datetime.timedelta(days=30)
         )
         self.env["res.partner"]._chain_points_remind_expiring(today=today)

@@ -93,7 +93,7 @@ class TestPaymentCodeTour(HttpCase):
                 "payment_method_ids": [Command.set(cash.ids)],
             }
         )
-        cls.member._chain_wallet_topup(1000, store=cls.store, journal=journal)
+        cls.member._chain_wallet_account(cls.store)._topup(1000, store=cls.store, journal=journal)
 
     def test_large_balance_payment_asks_for_the_sms_code(self):
         with patch(VERIFICATION, return_value=123456):

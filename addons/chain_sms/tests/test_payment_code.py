@@ -117,7 +117,9 @@ class TestPaymentCode(PaymentCodeCase):
 
     def test_the_pin_is_still_asked_first(self):
         self.env["ir.config_parameter"].sudo().set_param("chain_member.wallet_pin_required", "True")
-        self.member.with_user(self.cashier_a)._chain_wallet_set_pin("2468", store=self.store_a)
+        self.member.with_user(self.cashier_a)._chain_wallet_account(self.store_a)._set_pin(
+            "2468", store=self.store_a
+        )
         vals = self.paid_order(800)
         self.assertTrue(self.authorize(800, vals["uuid"])["pin_required"])
         self.assertFalse(self.codes_received(), "no SMS before the PIN is right")

@@ -180,6 +180,101 @@ class ChainCountCardPackage(models.Model):
         ]
 
     # ------------------------------------------------------------------------------------------
+    # Selling (a model method: the package does not exist yet)
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _sell(
+        self,
+        partner,
+        product,
+        store=None,
+        qty=1,
+        price=None,
+        journal=None,
+        key=None,
+        pos_order_line=None,
+    ):
+        """Sell ``qty`` × the count-card ``product`` to the member ``partner``: a new package
+        with the product's uses × qty, valid for its validity days. A backend sale passes the
+        ``journal`` the money came in through; a POS sale its ``pos_order_line`` (the closing
+        entry books it). The caller is this model's environment (its rights are checked, as
+        for every count-card service). Returns the package."""
+        partner.ensure_one()
+        partner = partner.with_env(self.env)  # the caller's rights, not the partner's env
+        store = partner._chain_wallet_prepare("count_card", store)
+        template = product.product_tmpl_id
+        if not template.chain_count_card or template.chain_count_card_uses <= 0:
+            raise UserError(_("%(product)s is not a count card.", product=product.display_name))
+        if (
+            isinstance(qty, bool)
+            or not isinstance(qty, (int, float))
+            or not 0 < qty <= 1000
+            or qty != int(qty)
+        ):
+            raise UserError(_("Sell a whole number of count cards, between 1 and 1,000."))
+        qty = int(qty)
+        if not journal and not pos_order_line:
+            raise UserError(_("Say how the count card was paid: a cash or bank journal."))
+        if journal:
+            partner._chain_wallet_check_journal(journal, store.company_id)
+        key = key or partner._chain_wallet_new_key("count-card-sale")
+        Move = self.env["chain.count.card.move"].sudo()
+        existing = Move._find_by_key(key)
+        if existing:
+            return existing.package_id
+        company = store.company_id
+        currency = company.currency_id
+        value = currency.round(
+            check_amount(
+                self.env,
+                product.lst_price * qty if price is None else price,
+                _("The count card's price"),
+            )
+        )
+        if value < 0:
+            raise UserError(_("A count card cannot be sold for a negative price."))
+        company._chain_wallet_accounts()
+        today = fields.Date.context_today(self)
+        days = template.chain_count_card_validity_days
+        package = (
+            self.env["chain.count.card.package"]
+            .sudo()
+            .create(
+                {
+                    "name": product.name,
+                    "partner_id": partner.id,
+                    "product_id": product.id,
+                    "service_ids": [fields.Command.set(template.chain_count_card_service_ids.ids)],
+                    "store_id": store.id,
+                    "company_id": company.id,
+                    "currency_id": currency.id,
+                    "date_start": today,
+                    "date_expiry": today + relativedelta(days=days) if days else False,
+                    # explicit zeros: the guarded UPDATE computes on these columns (NULL would not)
+                    "uses_total": 0,
+                    "uses_remaining": 0,
+                    "value_total": 0.0,
+                    "value_remaining": 0.0,
+                    "last_uses": 0,
+                    "last_value": 0.0,
+                }
+            )
+        )
+        Move._post(
+            package,
+            "sale",
+            store,
+            key,
+            "credit",
+            uses=template.chain_count_card_uses * int(qty),
+            value=value,
+            values=package._pos_values(pos_order_line),
+            bought=True,
+            move_factory=None if pos_order_line else package._sale_factory(store, journal),
+        )
+        return package
+
+    # ------------------------------------------------------------------------------------------
     # The service (see README.md, "Stored value")
     # ------------------------------------------------------------------------------------------
     def _chain_count_card_use(

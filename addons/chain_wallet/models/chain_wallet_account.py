@@ -6,6 +6,9 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, float_round
+
+from odoo.addons.chain_member.tools.amounts import check_amount
 
 # How a payment from the balance takes principal and bonus (chain-wide setting).
 SPEND_ORDERS = [
@@ -143,11 +146,23 @@ class ChainWalletAccount(models.Model):
         return self.browse(row[0])
 
     @api.model
-    def _find(self, partner, currency):
-        self.env.cr.execute(
+    def _find(self, partner, currency, turn=False):
+        """The account of ``partner`` in ``currency``, or an empty recordset.
+
+        :param turn: look it up as the first statement of the member's turn
+            (``res.partner._chain_wait_balance_turn``), in the same round trip as the lock:
+            the money services take the turn anyway, and a lookup before it would open the
+            snapshot the turn then has to drop
+        """
+        query = SQL(
             "SELECT id FROM chain_wallet_account WHERE partner_id = %s AND currency_id = %s",
-            (partner.id, currency.id),
+            partner.id,
+            currency.id,
         )
+        if turn:
+            partner._chain_wait_balance_turn(then=query)
+        else:
+            self.env.cr.execute(query)
         row = self.env.cr.fetchone()
         return self.browse(row[0] if row else ())
 
@@ -234,9 +249,449 @@ class ChainWalletAccount(models.Model):
         return f"(%(a)s::numeric - {take_b})", take_b
 
     # ------------------------------------------------------------------------------------------
+    # The stored-value service (the one door for the money: README.md, "The service")
+    # ------------------------------------------------------------------------------------------
+    # Reached as ``member._chain_wallet_account(store)._pay(...)``. Every method checks the
+    # caller's right in the store first (``res.partner._chain_wallet_prepare``), as the caller
+    # (the account's environment); the ledger moves the balance in one guarded statement.
+    def _service_store(self, operation, store):
+        """The member of this account and the store of an operation (sudo), after the checks
+        every service makes first: the caller's right for ``operation`` in the store (none when
+        ``operation`` is None), members only for operations that credit, and the store's
+        company keeps its stored value in this account's currency."""
+        self.ensure_one()
+        partner = self.partner_id
+        if operation:
+            store = partner._chain_wallet_prepare(operation, store)
+        else:
+            store = partner._chain_wallet_store(store)
+        if partner._chain_wallet_store_info(store.id)[1] != self.currency_id.id:
+            raise UserError(
+                _(
+                    "This stored-value account is kept in %(currency)s: %(store)s keeps its "
+                    "stored value in another currency.",
+                    currency=self.sudo().currency_id.name,
+                    store=store.display_name,
+                )
+            )
+        return partner, store
+
+    def _stored(self, create=False):
+        """This account as a saved record (sudo). The account of a member who has none yet is
+        an unsaved record (see ``res.partner._chain_wallet_account``): then the saved account,
+        opened now when ``create`` (race-proof), else an empty recordset."""
+        self.ensure_one()
+        if self.id:
+            return self.sudo()
+        Account = self.sudo().browse()
+        if create:
+            return Account._get_or_create(self.partner_id, self.currency_id)
+        return Account._find(self.partner_id, self.currency_id)
+
+    def _topup(self, amount, store=None, journal=None, key=None, pos_order=None, reason=None):
+        """Credit ``amount`` of principal, plus the bonus of the applicable top-up rule.
+
+        :param journal: the cash/bank journal the money came in through (backend top-up; posts
+            the journal entry now). A POS top-up passes ``pos_order`` instead: the session's
+            closing entry books the money and the bonus.
+        :return: the ledger line (``chain.wallet.transaction``)
+        """
+        partner, store = self._service_store("topup", store)
+        currency = store.company_id.currency_id
+        amount = currency.round(check_amount(self.env, amount, _("The top-up")))
+        if amount <= 0:
+            raise UserError(_("A top-up needs a positive amount."))
+        if not journal and not pos_order:
+            raise UserError(_("Say how the top-up was paid: a cash or bank journal."))
+        if journal:
+            partner._chain_wallet_check_journal(journal, store.company_id)
+        key = key or partner._chain_wallet_new_key("topup")
+        Ledger = self.env["chain.wallet.transaction"].sudo()
+        existing = Ledger._find_by_key(key)
+        if existing:
+            existing._check_same_operation(partner, "topup")
+            return existing
+        rule = self.env["chain.topup.rule"]._find_rule(amount, partner, store)
+        bonus = rule._bonus_for(amount, currency)
+        move = self.env["account.move"]
+        if journal:
+            move = partner._chain_wallet_topup_move(store, journal, amount, bonus)
+        line = Ledger._post(
+            partner,
+            "topup",
+            store,
+            key,
+            "credit",
+            principal=amount,
+            bonus=bonus,
+            values={
+                "topup_rule_id": rule.id,
+                "bonus_points": rule.bonus_points,
+                "move_id": move.id,
+                "reason": reason,
+                **partner._chain_wallet_pos_values(pos_order),
+            },
+        )
+        if rule.bonus_points:
+            partner._chain_award_topup_points(rule.bonus_points, line)
+        partner._chain_wallet_event("topup", line, store)
+        return line
+
+    def _pay(
+        self,
+        amount,
+        store=None,
+        key=None,
+        pos_order=None,
+        pos_payment=None,
+        card_number=False,
+        counterpart_account=None,
+    ):
+        """Take ``amount`` from the balance (principal and bonus in the chain's spending order),
+        refusing with a UserError when the balance is short or the card is blocked.
+
+        The check and the debit are one guarded SQL statement in the caller's transaction; a
+        concurrent payment on the same balance makes it fail with a serialization error and
+        Odoo retries the whole request. A POS payment passes ``pos_order``/``pos_payment``
+        (the session closing entry moves the liability); a backend payment passes the
+        ``counterpart_account`` credited against the liability now.
+        """
+        partner, store = self._service_store("pay", store)
+        amount = float_round(
+            check_amount(self.env, amount, _("The payment from the stored value")),
+            precision_rounding=partner._chain_wallet_store_info(store.id)[2],
+        )
+        if amount <= 0:
+            raise UserError(_("A payment from the stored value needs a positive amount."))
+        if not pos_order and not counterpart_account:
+            raise UserError(
+                _("A stored-value payment belongs to a POS order or names its counterpart.")
+            )
+        partner._chain_check_card_usable(card_number)
+        key = key or partner._chain_wallet_new_key("pay")
+        Ledger = self.env["chain.wallet.transaction"].sudo()
+        if counterpart_account:
+            existing = Ledger._find_by_key(key)
+            if existing:
+                existing._check_same_operation(partner, "payment")
+                return existing
+
+            def move_factory(principal, bonus):
+                return partner._chain_wallet_simple_move(
+                    store, _("Stored-value payment"), principal + bonus, counterpart_account
+                )
+
+            line = Ledger._post(
+                partner,
+                "payment",
+                store,
+                key,
+                "spend",
+                amount=amount,
+                move_factory=move_factory,
+                key_checked=True,
+            )
+        else:
+            line, created = Ledger._post_spend(
+                partner, "payment", store, key, amount, pos_order=pos_order, pos_payment=pos_payment
+            )
+            if not created:  # posted before under this key
+                return line
+        partner._chain_wallet_event("balance_payment", line, store)
+        return line
+
+    def _refund(
+        self,
+        amount,
+        store=None,
+        key=None,
+        origin=None,
+        pos_order=None,
+        pos_payment=None,
+        counterpart_account=None,
+    ):
+        """Give ``amount`` back to the balance for a refunded sale.
+
+        ``origin`` (payment lines of the refunded sale) decides the split: the refund returns
+        principal and bonus in the proportion they were paid, never more bonus than was paid;
+        what exceeds the payments from the balance (a cash sale refunded to the balance)
+        comes back as principal.
+        """
+        partner, store = self._service_store("refund", store)
+        currency = store.company_id.currency_id
+        amount = currency.round(check_amount(self.env, amount, _("The refund to the stored value")))
+        if amount <= 0:
+            raise UserError(_("A refund to the stored value needs a positive amount."))
+        if not pos_order and not counterpart_account:
+            raise UserError(
+                _("A stored-value refund belongs to a POS order or names its counterpart.")
+            )
+        key = key or partner._chain_wallet_new_key("refund")
+        Ledger = self.env["chain.wallet.transaction"].sudo()
+        existing = Ledger._find_by_key(key)
+        if existing:
+            existing._check_same_operation(partner, "refund")
+            return existing
+        origin = (origin or Ledger).sudo().filtered(lambda line: line.kind == "payment")
+        bonus = partner._chain_wallet_refund_bonus(amount, origin, currency)
+        move_factory = None
+        if counterpart_account:
+
+            def move_factory(principal, bonus):
+                return partner._chain_wallet_simple_move(
+                    store, _("Stored-value refund"), principal + bonus, counterpart_account
+                )
+
+        line = Ledger._post(
+            partner,
+            "refund",
+            store,
+            key,
+            "credit",
+            principal=amount - bonus,
+            bonus=bonus,
+            values={
+                "origin_id": origin[:1].id,
+                **partner._chain_wallet_pos_values(pos_order, pos_payment),
+            },
+            move_factory=move_factory,
+        )
+        return line
+
+    def _withdraw(self, amount, journal, reason, store=None, key=None):
+        """Pay ``amount`` of principal back in cash (store managers). The bonus is never paid
+        out: the part of it that the withdrawn principal had earned is voided in proportion."""
+        partner, store = self._service_store("withdraw", store)
+        partner._chain_wallet_require_reason(reason)
+        currency = store.company_id.currency_id
+        amount = currency.round(check_amount(self.env, amount, _("The withdrawal")))
+        if amount <= 0:
+            raise UserError(_("A withdrawal needs a positive amount."))
+        if not journal:
+            raise UserError(_("Say which cash or bank journal pays the withdrawal out."))
+        partner._chain_wallet_check_journal(journal, store.company_id)
+        before = partner._chain_wallet_state(store)
+
+        def move_factory(principal, bonus):
+            accounts = store.company_id._chain_wallet_accounts()
+            return store.company_id._chain_wallet_post(
+                _("Stored-value withdrawal of %(member)s", member=partner.display_name),
+                [
+                    (
+                        accounts["liability"],
+                        -(principal + bonus),
+                        0.0,
+                        partner,
+                        _("Member deposit paid out"),
+                    ),
+                    (journal.default_account_id, 0.0, -principal, partner, _("Withdrawal")),
+                    (accounts["bonus"], 0.0, -bonus, partner, _("Bonus voided")),
+                ],
+                journal=journal,
+            )
+
+        line = (
+            self.env["chain.wallet.transaction"]
+            .sudo()
+            ._post(
+                partner,
+                "withdrawal",
+                store,
+                key or partner._chain_wallet_new_key("withdraw"),
+                "withdraw",
+                principal=amount,
+                values={"reason": reason},
+                move_factory=move_factory,
+            )
+        )
+        partner._chain_wallet_log("wallet_withdrawal", line, before, store, reason)
+        partner._chain_wallet_event("withdrawal", line, store)
+        return line
+
+    def _adjust(
+        self, principal=0.0, bonus=0.0, reason=None, store=None, key=None, counterpart_account=None
+    ):
+        """Correct the balance (headquarters managers only, with a reason). Positive parts
+        credit, negative parts debit; the counterpart is the company's bonus (promotion)
+        account unless another is given."""
+        partner, store = self._service_store("adjust", store)
+        partner._chain_wallet_require_reason(reason)
+        currency = store.company_id.currency_id
+        principal = currency.round(
+            check_amount(self.env, principal or 0.0, _("The principal adjustment"))
+        )
+        bonus = currency.round(check_amount(self.env, bonus or 0.0, _("The bonus adjustment")))
+        check_amount(self.env, abs(principal) + abs(bonus), _("The adjustment"))
+        if counterpart_account:
+            partner._chain_wallet_check_account(counterpart_account, store.company_id)
+        if not principal and not bonus:
+            raise UserError(_("An adjustment needs an amount."))
+        if principal * bonus < 0:
+            raise UserError(
+                _("Adjust principal and bonus in the same direction (post two adjustments).")
+            )
+        credit = principal + bonus > 0
+        before = partner._chain_wallet_state(store)
+        counterpart = counterpart_account or store.company_id._chain_wallet_accounts()["bonus"]
+
+        def move_factory(principal_delta, bonus_delta):
+            return partner._chain_wallet_simple_move(
+                store, _("Stored-value adjustment"), principal_delta + bonus_delta, counterpart
+            )
+
+        line = (
+            self.env["chain.wallet.transaction"]
+            .sudo()
+            ._post(
+                partner,
+                "adjustment",
+                store,
+                key or partner._chain_wallet_new_key("adjust"),
+                "credit" if credit else "debit",
+                principal=abs(principal),
+                bonus=abs(bonus),
+                values={"reason": reason},
+                move_factory=move_factory,
+            )
+        )
+        partner._chain_wallet_log("wallet_adjustment", line, before, store, reason)
+        return line
+
+    def _transfer(self, target, amount, reason, store=None, key=None):
+        """Move ``amount`` of this member's balance to ``target`` (store managers), principal
+        and bonus as this member's spending order takes them. Returns (out line, in line)."""
+        target.ensure_one()
+        partner, store = self._service_store("transfer", store)
+        target = target.with_env(self.env)
+        partner._chain_wallet_require_reason(reason)
+        if target == partner:
+            raise UserError(_("Choose another member to transfer the balance to."))
+        if not target.sudo().is_member:
+            raise UserError(_("%(name)s is not a member.", name=target.display_name))
+        currency = store.company_id.currency_id
+        amount = currency.round(check_amount(self.env, amount, _("The transfer")))
+        if amount <= 0:
+            raise UserError(_("A transfer needs a positive amount."))
+        key = key or partner._chain_wallet_new_key("transfer")
+        before = partner._chain_wallet_state(store)
+        Ledger = self.env["chain.wallet.transaction"].sudo()
+        out_line = Ledger._post(
+            partner,
+            "transfer",
+            store,
+            f"{key}:out",
+            "spend",
+            amount=amount,
+            values={
+                "reason": _("To %(name)s: %(reason)s", name=target.display_name, reason=reason)
+            },
+        )
+        in_line = Ledger._post(
+            target,
+            "transfer",
+            store,
+            f"{key}:in",
+            "credit",
+            principal=-out_line.principal,
+            bonus=-out_line.bonus,
+            values={
+                "origin_id": out_line.id,
+                "reason": _("From %(name)s: %(reason)s", name=partner.display_name, reason=reason),
+            },
+        )
+        partner._chain_wallet_log("wallet_transfer", out_line, before, store, reason)
+        return out_line, in_line
+
+    def _expire(self, principal=None, bonus=None, reason=None, store=None, key=None):
+        """Expire stored value (headquarters managers, or the nightly job): the given principal
+        and bonus, by default the whole balance. Expired principal becomes income; expired
+        bonus reverses its promotion expense."""
+        partner, store = self._service_store("expire", store)
+        partner._chain_wallet_require_reason(reason)
+        currency = store.company_id.currency_id
+        account = self.env["chain.wallet.account"].sudo()._find(partner, currency)
+        # no ceiling: the nightly job expires whole balances
+        principal = currency.round(
+            account.principal
+            if principal is None
+            else check_amount(self.env, principal, _("The expired principal"), ceiling=0)
+        )
+        bonus = currency.round(
+            account.bonus
+            if bonus is None
+            else check_amount(self.env, bonus, _("The expired bonus"), ceiling=0)
+        )
+        if principal < 0 or bonus < 0 or not (principal or bonus):
+            raise UserError(_("Nothing to expire."))
+        before = partner._chain_wallet_state(store)
+
+        def move_factory(principal_delta, bonus_delta):
+            accounts = store.company_id._chain_wallet_accounts()
+            return store.company_id._chain_wallet_post(
+                _("Stored value of %(member)s expired", member=partner.display_name),
+                [
+                    (
+                        accounts["liability"],
+                        -(principal_delta + bonus_delta),
+                        0.0,
+                        partner,
+                        _("Expired"),
+                    ),
+                    (accounts["breakage"], 0.0, -principal_delta, partner, _("Expired principal")),
+                    (accounts["bonus"], 0.0, -bonus_delta, partner, _("Expired bonus")),
+                ],
+            )
+
+        line = (
+            self.env["chain.wallet.transaction"]
+            .sudo()
+            ._post(
+                partner,
+                "expiry",
+                store,
+                key or partner._chain_wallet_new_key("expire"),
+                "debit",
+                principal=principal,
+                bonus=bonus,
+                values={"reason": reason},
+                move_factory=move_factory,
+            )
+        )
+        partner._chain_wallet_log("wallet_expiry", line, before, store, reason)
+        return line
+
+    def _set_pin(self, pin, store=None):
+        """Set (or change) the member's payment PIN; a change of an existing PIN needs a store
+        manager. Opens the account when the member has none yet."""
+        partner, store = self._service_store(None, store)
+        account = self._stored(create=True)
+        partner._chain_wallet_check_right("pin_reset" if account.pin_hash else "pin", store)
+        account._store_pin(pin)
+        self.env["chain.operation.log"]._log_operation(
+            "wallet_pin", account, after={"pin": "set"}, reason=_("Payment PIN set"), store=store
+        )
+        return True
+
+    def _reset_pin_lock(self, store=None):
+        """Forget the wrong PIN attempts and lift the lock (store managers)."""
+        partner, store = self._service_store(None, store)
+        partner._chain_wallet_check_right("pin_reset", store)
+        account = self._stored()
+        if account:
+            account._clear_pin_failures()
+            self.env["chain.operation.log"]._log_operation(
+                "wallet_pin",
+                account,
+                after={"pin": "unlocked"},
+                reason=_("PIN lock reset"),
+                store=store,
+            )
+        return True
+
+    # ------------------------------------------------------------------------------------------
     # Payment PIN
     # ------------------------------------------------------------------------------------------
-    def _set_pin(self, pin):
+    def _store_pin(self, pin):
         self.ensure_one()
         if not self._pin_is_well_formed(pin):
             raise UserError(
@@ -286,7 +741,7 @@ class ChainWalletAccount(models.Model):
         if self._pin_is_well_formed(pin) and hmac.compare_digest(
             self._hash_pin(pin, salt), pin_hash
         ):
-            self._reset_pin_lock()  # this attempt and the earlier failures are forgotten
+            self._clear_pin_failures()  # this attempt and the earlier failures are forgotten
             return True
         if failures >= max_failures:
             raise UserError(
@@ -343,7 +798,7 @@ class ChainWalletAccount(models.Model):
             )
         )
 
-    def _reset_pin_lock(self):
+    def _clear_pin_failures(self):
         self.env.cr.execute(
             "UPDATE chain_wallet_account SET pin_failures = 0, pin_locked_until = NULL "
             "WHERE id IN %s",

@@ -331,7 +331,9 @@ class PosOrder(models.Model):
             self.env, sum(lines.mapped("price_subtotal_incl")), self.env._("The top-up")
         )
         if amount > 0:
-            partner._chain_wallet_topup(amount, store=store, key=f"{key}:topup", pos_order=self)
+            partner._chain_wallet_account(store)._topup(
+                amount, store=store, key=f"{key}:topup", pos_order=self
+            )
 
     def _chain_apply_count_cards(self, partner, store, key):
         for line in self.lines:
@@ -359,7 +361,8 @@ class PosOrder(models.Model):
                 uses, line.price_subtotal_incl, store=store, key=key, pos_order_line=line
             )
         else:
-            partner._chain_count_card_sell(
+            partner.env["chain.count.card.package"]._sell(
+                partner,
                 product,
                 store=store,
                 qty=line.qty,
@@ -402,10 +405,12 @@ class PosOrder(models.Model):
 
     def _chain_apply_wallet_payments(self, partner, store, key):
         self._chain_check_pin_token(partner)
+        account = None
         for payment in self._chain_wallet_payments():
             payment_key = f"{key}:pay:{payment.uuid or payment.id}"
+            account = account or partner._chain_wallet_account(store)
             if payment.amount > 0:
-                partner._chain_wallet_pay(
+                account._pay(
                     payment.amount,
                     store=store,
                     key=payment_key,
@@ -415,7 +420,7 @@ class PosOrder(models.Model):
                 )
             elif payment.amount < 0:
                 origin = self._chain_refunded_wallet_payments()
-                partner._chain_wallet_refund(
+                account._refund(
                     -payment.amount,
                     store=store,
                     key=payment_key,

@@ -6,11 +6,10 @@ import uuid
 from datetime import datetime
 
 import pytz
-from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL
 
 from odoo.addons.chain_member.models.res_partner import PORTAL_LIST_LIMIT
 from odoo.addons.chain_member.tools.amounts import check_amount
@@ -189,388 +188,36 @@ class ResPartner(models.Model):
         return self._chain_wallet_wizard("chain.count.card.sell.wizard")
 
     # ------------------------------------------------------------------------------------------
-    # Stored value: the service
+    # Stored value: the member's account (the services run on it: chain.wallet.account)
     # ------------------------------------------------------------------------------------------
-    def _chain_wallet_topup(
-        self, amount, store=None, journal=None, key=None, pos_order=None, reason=None
-    ):
-        """Credit ``amount`` of principal, plus the bonus of the applicable top-up rule.
+    def _chain_wallet_account(self, store=None):
+        """The member's stored-value account in the currency of ``store``'s company (default:
+        the user's store), in the caller's environment: the record the money services run on,
+        ``member._chain_wallet_account(store)._pay(12, store=store, ...)``.
 
-        :param journal: the cash/bank journal the money came in through (backend top-up; posts
-            the journal entry now). A POS top-up passes ``pos_order`` instead: the session's
-            closing entry books the money and the bonus.
-        :return: the ledger line (``chain.wallet.transaction``)
+        The lookup is the first statement of the member's turn (the services post under it;
+        see ``chain.wallet.account._find``). A member who has no account yet gets an unsaved
+        one (partner and currency only): a credit or a PIN opens the saved account when it
+        posts (race-proof, ``chain.wallet.account._get_or_create``), a debit is refused as
+        short of balance, as for an empty account.
         """
         self.ensure_one()
-        store = self._chain_wallet_prepare("topup", store)
-        currency = store.company_id.currency_id
-        amount = currency.round(check_amount(self.env, amount, _("The top-up")))
-        if amount <= 0:
-            raise UserError(_("A top-up needs a positive amount."))
-        if not journal and not pos_order:
-            raise UserError(_("Say how the top-up was paid: a cash or bank journal."))
-        if journal:
-            self._chain_wallet_check_journal(journal, store.company_id)
-        key = key or self._chain_wallet_new_key("topup")
-        Ledger = self.env["chain.wallet.transaction"].sudo()
-        existing = Ledger._find_by_key(key)
-        if existing:
-            existing._check_same_operation(self, "topup")
-            return existing
-        rule = self.env["chain.topup.rule"]._find_rule(amount, self, store)
-        bonus = rule._bonus_for(amount, currency)
-        move = self.env["account.move"]
-        if journal:
-            move = self._chain_wallet_topup_move(store, journal, amount, bonus)
-        line = Ledger._post(
-            self,
-            "topup",
-            store,
-            key,
-            "credit",
-            principal=amount,
-            bonus=bonus,
-            values={
-                "topup_rule_id": rule.id,
-                "bonus_points": rule.bonus_points,
-                "move_id": move.id,
-                "reason": reason,
-                **self._chain_wallet_pos_values(pos_order),
-            },
-        )
-        if rule.bonus_points:
-            self._chain_award_topup_points(rule.bonus_points, line)
-        self._chain_wallet_event("topup", line, store)
-        return line
+        store = self._chain_wallet_store(store)
+        currency_id = self._chain_wallet_store_info(store.id)[1]
+        Account = self.env["chain.wallet.account"]
+        currency = self.env["res.currency"].browse(currency_id)
+        account = Account.sudo()._find(self, currency, turn=True)
+        if not account:
+            return Account.new({"partner_id": self.id, "currency_id": currency_id})
+        account = account.with_env(self.env)
+        # what the services read of their account, known without a query or a read right
+        self.env.cache.update(account, Account._fields["partner_id"], [self.id])
+        self.env.cache.update(account, Account._fields["currency_id"], [currency_id])
+        return account
 
-    def _chain_wallet_pay(
-        self,
-        amount,
-        store=None,
-        key=None,
-        pos_order=None,
-        pos_payment=None,
-        card_number=False,
-        counterpart_account=None,
-    ):
-        """Take ``amount`` from the balance (principal and bonus in the chain's spending order),
-        refusing with a UserError when the balance is short or the card is blocked.
-
-        The check and the debit are one guarded SQL statement in the caller's transaction; a
-        concurrent payment on the same balance makes it fail with a serialization error and
-        Odoo retries the whole request. A POS payment passes ``pos_order``/``pos_payment``
-        (the session closing entry moves the liability); a backend payment passes the
-        ``counterpart_account`` credited against the liability now.
-        """
-        self.ensure_one()
-        store = self._chain_wallet_prepare("pay", store)
-        amount = float_round(
-            check_amount(self.env, amount, _("The payment from the stored value")),
-            precision_rounding=self._chain_wallet_store_info(store.id)[2],
-        )
-        if amount <= 0:
-            raise UserError(_("A payment from the stored value needs a positive amount."))
-        if not pos_order and not counterpart_account:
-            raise UserError(
-                _("A stored-value payment belongs to a POS order or names its counterpart.")
-            )
-        self._chain_check_card_usable(card_number)
-        key = key or self._chain_wallet_new_key("pay")
-        Ledger = self.env["chain.wallet.transaction"].sudo()
-        if counterpart_account:
-            existing = Ledger._find_by_key(key)
-            if existing:
-                existing._check_same_operation(self, "payment")
-                return existing
-
-            def move_factory(principal, bonus):
-                return self._chain_wallet_simple_move(
-                    store, _("Stored-value payment"), principal + bonus, counterpart_account
-                )
-
-            line = Ledger._post(
-                self,
-                "payment",
-                store,
-                key,
-                "spend",
-                amount=amount,
-                move_factory=move_factory,
-                key_checked=True,
-            )
-        else:
-            line, created = Ledger._post_spend(
-                self, "payment", store, key, amount, pos_order=pos_order, pos_payment=pos_payment
-            )
-            if not created:  # posted before under this key
-                return line
-        self._chain_wallet_event("balance_payment", line, store)
-        return line
-
-    def _chain_wallet_refund(
-        self,
-        amount,
-        store=None,
-        key=None,
-        origin=None,
-        pos_order=None,
-        pos_payment=None,
-        counterpart_account=None,
-    ):
-        """Give ``amount`` back to the balance for a refunded sale.
-
-        ``origin`` (payment lines of the refunded sale) decides the split: the refund returns
-        principal and bonus in the proportion they were paid, never more bonus than was paid;
-        what exceeds the payments from the balance (a cash sale refunded to the balance)
-        comes back as principal.
-        """
-        self.ensure_one()
-        store = self._chain_wallet_prepare("refund", store)
-        currency = store.company_id.currency_id
-        amount = currency.round(check_amount(self.env, amount, _("The refund to the stored value")))
-        if amount <= 0:
-            raise UserError(_("A refund to the stored value needs a positive amount."))
-        if not pos_order and not counterpart_account:
-            raise UserError(
-                _("A stored-value refund belongs to a POS order or names its counterpart.")
-            )
-        key = key or self._chain_wallet_new_key("refund")
-        Ledger = self.env["chain.wallet.transaction"].sudo()
-        existing = Ledger._find_by_key(key)
-        if existing:
-            existing._check_same_operation(self, "refund")
-            return existing
-        origin = (origin or Ledger).sudo().filtered(lambda line: line.kind == "payment")
-        bonus = self._chain_wallet_refund_bonus(amount, origin, currency)
-        move_factory = None
-        if counterpart_account:
-
-            def move_factory(principal, bonus):
-                return self._chain_wallet_simple_move(
-                    store, _("Stored-value refund"), principal + bonus, counterpart_account
-                )
-
-        line = Ledger._post(
-            self,
-            "refund",
-            store,
-            key,
-            "credit",
-            principal=amount - bonus,
-            bonus=bonus,
-            values={
-                "origin_id": origin[:1].id,
-                **self._chain_wallet_pos_values(pos_order, pos_payment),
-            },
-            move_factory=move_factory,
-        )
-        return line
-
-    def _chain_wallet_withdraw(self, amount, journal, reason, store=None, key=None):
-        """Pay ``amount`` of principal back in cash (store managers). The bonus is never paid
-        out: the part of it that the withdrawn principal had earned is voided in proportion."""
-        self.ensure_one()
-        store = self._chain_wallet_prepare("withdraw", store)
-        self._chain_wallet_require_reason(reason)
-        currency = store.company_id.currency_id
-        amount = currency.round(check_amount(self.env, amount, _("The withdrawal")))
-        if amount <= 0:
-            raise UserError(_("A withdrawal needs a positive amount."))
-        if not journal:
-            raise UserError(_("Say which cash or bank journal pays the withdrawal out."))
-        self._chain_wallet_check_journal(journal, store.company_id)
-        before = self._chain_wallet_state(store)
-
-        def move_factory(principal, bonus):
-            accounts = store.company_id._chain_wallet_accounts()
-            return store.company_id._chain_wallet_post(
-                _("Stored-value withdrawal of %(member)s", member=self.display_name),
-                [
-                    (
-                        accounts["liability"],
-                        -(principal + bonus),
-                        0.0,
-                        self,
-                        _("Member deposit paid out"),
-                    ),
-                    (journal.default_account_id, 0.0, -principal, self, _("Withdrawal")),
-                    (accounts["bonus"], 0.0, -bonus, self, _("Bonus voided")),
-                ],
-                journal=journal,
-            )
-
-        line = (
-            self.env["chain.wallet.transaction"]
-            .sudo()
-            ._post(
-                self,
-                "withdrawal",
-                store,
-                key or self._chain_wallet_new_key("withdraw"),
-                "withdraw",
-                principal=amount,
-                values={"reason": reason},
-                move_factory=move_factory,
-            )
-        )
-        self._chain_wallet_log("wallet_withdrawal", line, before, store, reason)
-        self._chain_wallet_event("withdrawal", line, store)
-        return line
-
-    def _chain_wallet_adjust(
-        self, principal=0.0, bonus=0.0, reason=None, store=None, key=None, counterpart_account=None
-    ):
-        """Correct the balance (headquarters managers only, with a reason). Positive parts
-        credit, negative parts debit; the counterpart is the company's bonus (promotion)
-        account unless another is given."""
-        self.ensure_one()
-        store = self._chain_wallet_prepare("adjust", store)
-        self._chain_wallet_require_reason(reason)
-        currency = store.company_id.currency_id
-        principal = currency.round(
-            check_amount(self.env, principal or 0.0, _("The principal adjustment"))
-        )
-        bonus = currency.round(check_amount(self.env, bonus or 0.0, _("The bonus adjustment")))
-        check_amount(self.env, abs(principal) + abs(bonus), _("The adjustment"))
-        if counterpart_account:
-            self._chain_wallet_check_account(counterpart_account, store.company_id)
-        if not principal and not bonus:
-            raise UserError(_("An adjustment needs an amount."))
-        if principal * bonus < 0:
-            raise UserError(
-                _("Adjust principal and bonus in the same direction (post two adjustments).")
-            )
-        credit = principal + bonus > 0
-        before = self._chain_wallet_state(store)
-        counterpart = counterpart_account or store.company_id._chain_wallet_accounts()["bonus"]
-
-        def move_factory(principal_delta, bonus_delta):
-            return self._chain_wallet_simple_move(
-                store, _("Stored-value adjustment"), principal_delta + bonus_delta, counterpart
-            )
-
-        line = (
-            self.env["chain.wallet.transaction"]
-            .sudo()
-            ._post(
-                self,
-                "adjustment",
-                store,
-                key or self._chain_wallet_new_key("adjust"),
-                "credit" if credit else "debit",
-                principal=abs(principal),
-                bonus=abs(bonus),
-                values={"reason": reason},
-                move_factory=move_factory,
-            )
-        )
-        self._chain_wallet_log("wallet_adjustment", line, before, store, reason)
-        return line
-
-    def _chain_wallet_transfer(self, target, amount, reason, store=None, key=None):
-        """Move ``amount`` of this member's balance to ``target`` (store managers), principal
-        and bonus as this member's spending order takes them. Returns (out line, in line)."""
-        self.ensure_one()
-        target.ensure_one()
-        store = self._chain_wallet_prepare("transfer", store)
-        self._chain_wallet_require_reason(reason)
-        if target == self:
-            raise UserError(_("Choose another member to transfer the balance to."))
-        if not target.sudo().is_member:
-            raise UserError(_("%(name)s is not a member.", name=target.display_name))
-        currency = store.company_id.currency_id
-        amount = currency.round(check_amount(self.env, amount, _("The transfer")))
-        if amount <= 0:
-            raise UserError(_("A transfer needs a positive amount."))
-        key = key or self._chain_wallet_new_key("transfer")
-        before = self._chain_wallet_state(store)
-        Ledger = self.env["chain.wallet.transaction"].sudo()
-        out_line = Ledger._post(
-            self,
-            "transfer",
-            store,
-            f"{key}:out",
-            "spend",
-            amount=amount,
-            values={
-                "reason": _("To %(name)s: %(reason)s", name=target.display_name, reason=reason)
-            },
-        )
-        in_line = Ledger._post(
-            target,
-            "transfer",
-            store,
-            f"{key}:in",
-            "credit",
-            principal=-out_line.principal,
-            bonus=-out_line.bonus,
-            values={
-                "origin_id": out_line.id,
-                "reason": _("From %(name)s: %(reason)s", name=self.display_name, reason=reason),
-            },
-        )
-        self._chain_wallet_log("wallet_transfer", out_line, before, store, reason)
-        return out_line, in_line
-
-    def _chain_wallet_expire(self, principal=None, bonus=None, reason=None, store=None, key=None):
-        """Expire stored value (headquarters managers, or the nightly job): the given principal
-        and bonus, by default the whole balance. Expired principal becomes income; expired
-        bonus reverses its promotion expense."""
-        self.ensure_one()
-        store = self._chain_wallet_prepare("expire", store)
-        self._chain_wallet_require_reason(reason)
-        currency = store.company_id.currency_id
-        account = self.env["chain.wallet.account"].sudo()._find(self, currency)
-        # no ceiling: the nightly job expires whole balances
-        principal = currency.round(
-            account.principal
-            if principal is None
-            else check_amount(self.env, principal, _("The expired principal"), ceiling=0)
-        )
-        bonus = currency.round(
-            account.bonus
-            if bonus is None
-            else check_amount(self.env, bonus, _("The expired bonus"), ceiling=0)
-        )
-        if principal < 0 or bonus < 0 or not (principal or bonus):
-            raise UserError(_("Nothing to expire."))
-        before = self._chain_wallet_state(store)
-
-        def move_factory(principal_delta, bonus_delta):
-            accounts = store.company_id._chain_wallet_accounts()
-            return store.company_id._chain_wallet_post(
-                _("Stored value of %(member)s expired", member=self.display_name),
-                [
-                    (
-                        accounts["liability"],
-                        -(principal_delta + bonus_delta),
-                        0.0,
-                        self,
-                        _("Expired"),
-                    ),
-                    (accounts["breakage"], 0.0, -principal_delta, self, _("Expired principal")),
-                    (accounts["bonus"], 0.0, -bonus_delta, self, _("Expired bonus")),
-                ],
-            )
-
-        line = (
-            self.env["chain.wallet.transaction"]
-            .sudo()
-            ._post(
-                self,
-                "expiry",
-                store,
-                key or self._chain_wallet_new_key("expire"),
-                "debit",
-                principal=principal,
-                bonus=bonus,
-                values={"reason": reason},
-                move_factory=move_factory,
-            )
-        )
-        self._chain_wallet_log("wallet_expiry", line, before, store, reason)
-        return line
-
+    # ------------------------------------------------------------------------------------------
+    # Stored value: the top-up preview
+    # ------------------------------------------------------------------------------------------
     @api.model
     def chain_wallet_preview_bonus(self, amount, store=None, partner=None):
         """What a top-up of ``amount`` would earn: {bonus, points, rule} (the till and the top-up
@@ -597,89 +244,8 @@ class ResPartner(models.Model):
         }
 
     # ------------------------------------------------------------------------------------------
-    # Count cards: selling (uses, renewals, refunds: see chain.count.card.package)
+    # Count cards (selling: chain.count.card.package._sell; uses, renewals, refunds: the package)
     # ------------------------------------------------------------------------------------------
-    def _chain_count_card_sell(
-        self, product, store=None, qty=1, price=None, journal=None, key=None, pos_order_line=None
-    ):
-        """Sell ``qty`` × the count-card ``product`` to this member: a new package with the
-        product's uses × qty, valid for its validity days. A backend sale passes the ``journal``
-        the money came in through; a POS sale its ``pos_order_line`` (the closing entry books
-        it). Returns the package."""
-        self.ensure_one()
-        store = self._chain_wallet_prepare("count_card", store)
-        template = product.product_tmpl_id
-        if not template.chain_count_card or template.chain_count_card_uses <= 0:
-            raise UserError(_("%(product)s is not a count card.", product=product.display_name))
-        if (
-            isinstance(qty, bool)
-            or not isinstance(qty, (int, float))
-            or not 0 < qty <= 1000
-            or qty != int(qty)
-        ):
-            raise UserError(_("Sell a whole number of count cards, between 1 and 1,000."))
-        qty = int(qty)
-        if not journal and not pos_order_line:
-            raise UserError(_("Say how the count card was paid: a cash or bank journal."))
-        if journal:
-            self._chain_wallet_check_journal(journal, store.company_id)
-        key = key or self._chain_wallet_new_key("count-card-sale")
-        Move = self.env["chain.count.card.move"].sudo()
-        existing = Move._find_by_key(key)
-        if existing:
-            return existing.package_id
-        company = store.company_id
-        currency = company.currency_id
-        value = currency.round(
-            check_amount(
-                self.env,
-                product.lst_price * qty if price is None else price,
-                _("The count card's price"),
-            )
-        )
-        if value < 0:
-            raise UserError(_("A count card cannot be sold for a negative price."))
-        company._chain_wallet_accounts()
-        today = fields.Date.context_today(self)
-        days = template.chain_count_card_validity_days
-        package = (
-            self.env["chain.count.card.package"]
-            .sudo()
-            .create(
-                {
-                    "name": product.name,
-                    "partner_id": self.id,
-                    "product_id": product.id,
-                    "service_ids": [fields.Command.set(template.chain_count_card_service_ids.ids)],
-                    "store_id": store.id,
-                    "company_id": company.id,
-                    "currency_id": currency.id,
-                    "date_start": today,
-                    "date_expiry": today + relativedelta(days=days) if days else False,
-                    # explicit zeros: the guarded UPDATE computes on these columns (NULL would not)
-                    "uses_total": 0,
-                    "uses_remaining": 0,
-                    "value_total": 0.0,
-                    "value_remaining": 0.0,
-                    "last_uses": 0,
-                    "last_value": 0.0,
-                }
-            )
-        )
-        Move._post(
-            package,
-            "sale",
-            store,
-            key,
-            "credit",
-            uses=template.chain_count_card_uses * int(qty),
-            value=value,
-            values=package._pos_values(pos_order_line),
-            bought=True,
-            move_factory=None if pos_order_line else package._sale_factory(store, journal),
-        )
-        return package
-
     def _chain_count_card_active(self, product=None):
         """The member's active packages (of ``product``), earliest expiry first."""
         domain = [("partner_id", "=", self.id), ("state", "=", "active")]
@@ -694,39 +260,6 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------------------------------
     # Payment PIN and the till
     # ------------------------------------------------------------------------------------------
-    def _chain_wallet_set_pin(self, pin, store=None):
-        """Set (or change) the member's payment PIN; a change of an existing PIN needs a store
-        manager."""
-        self.ensure_one()
-        store = self._chain_wallet_store(store)
-        account = (
-            self.env["chain.wallet.account"]
-            .sudo()
-            ._get_or_create(self, store.company_id.currency_id)
-        )
-        self._chain_wallet_check_right("pin_reset" if account.pin_hash else "pin", store)
-        account._set_pin(pin)
-        self.env["chain.operation.log"]._log_operation(
-            "wallet_pin", account, after={"pin": "set"}, reason=_("Payment PIN set"), store=store
-        )
-        return True
-
-    def _chain_wallet_reset_pin_lock(self, store=None):
-        self.ensure_one()
-        store = self._chain_wallet_store(store)
-        self._chain_wallet_check_right("pin_reset", store)
-        account = self.env["chain.wallet.account"].sudo()._find(self, store.company_id.currency_id)
-        if account:
-            account._reset_pin_lock()
-            self.env["chain.operation.log"]._log_operation(
-                "wallet_pin",
-                account,
-                after={"pin": "unlocked"},
-                reason=_("PIN lock reset"),
-                store=store,
-            )
-        return True
-
     def _chain_wallet_pin_required(self):
         """True when a payment from the balance of this member needs the payment PIN (or the
         SMS code of chain_sms): the chain asks for it on every payment, or the member has a card

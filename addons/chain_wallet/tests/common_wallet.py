@@ -70,14 +70,16 @@ class WalletCase(ChainMemberCase):
     # ------------------------------------------------------------------------------------------
     def topup(self, amount, member=None, user=None, store=None, **kwargs):
         member = (member or self.member).with_user(user or self.cashier_a)
-        return member._chain_wallet_topup(
+        return member._chain_wallet_account(store or self.store_a)._topup(
             amount, store=store or self.store_a, journal=self.cash_journal, **kwargs
         )
 
     def pay(self, amount, member=None, user=None, store=None, **kwargs):
         member = (member or self.member).with_user(user or self.cashier_a)
         kwargs.setdefault("counterpart_account", self.accounts["breakage"])
-        return member._chain_wallet_pay(amount, store=store or self.store_a, **kwargs)
+        return member._chain_wallet_account(store or self.store_a)._pay(
+            amount, store=store or self.store_a, **kwargs
+        )
 
     def balance(self, member=None):
         member = member or self.member

@@ -30,8 +30,10 @@ class TestCountCardExpiry(WalletCase, ReminderCase):
                 "chain_count_card_service_ids": [Command.set(self.wash.ids)],
             }
         )
-        self.package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
-            week_card, store=self.store_a, journal=self.cash_journal
+        self.package = (
+            self.member.env["chain.count.card.package"]
+            .with_user(self.cashier_a)
+            ._sell(self.member, week_card, store=self.store_a, journal=self.cash_journal)
         )
 
     def run_both_jobs(self):

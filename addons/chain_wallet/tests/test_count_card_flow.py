@@ -123,8 +123,10 @@ class TestCountCardFlow(WalletPosCase):
     def test_backend_sale_and_use_post_entries(self):
         deferred = self.accounts["deferred"]
         before = self.account_balance(deferred)
-        package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
-            self.haircut_card, store=self.store_a, journal=self.cash_journal
+        package = (
+            self.member.env["chain.count.card.package"]
+            .with_user(self.cashier_a)
+            ._sell(self.member, self.haircut_card, store=self.store_a, journal=self.cash_journal)
         )
         self.assertEqual(self.account_balance(deferred) - before, 800)
         move = package.with_user(self.cashier_a)._chain_count_card_use(
@@ -134,8 +136,10 @@ class TestCountCardFlow(WalletPosCase):
         self.assertEqual(self.account_balance(deferred) - before, 720)
 
     def test_refund_of_unused_uses_is_pro_rata_and_needs_a_manager(self):
-        package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
-            self.haircut_card, store=self.store_a, journal=self.cash_journal
+        package = (
+            self.member.env["chain.count.card.package"]
+            .with_user(self.cashier_a)
+            ._sell(self.member, self.haircut_card, store=self.store_a, journal=self.cash_journal)
         )
         package.with_user(self.cashier_a)._chain_count_card_use(store=self.store_a, uses=3)
         with self.assertRaisesRegex(AccessError, "store manager"):
@@ -155,8 +159,10 @@ class TestCountCardFlow(WalletPosCase):
             )
 
     def test_nightly_job_expires_cards_and_books_breakage(self):
-        package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
-            self.haircut_card, store=self.store_a, journal=self.cash_journal
+        package = (
+            self.member.env["chain.count.card.package"]
+            .with_user(self.cashier_a)
+            ._sell(self.member, self.haircut_card, store=self.store_a, journal=self.cash_journal)
         )
         self.env.cr.execute(
             "UPDATE chain_count_card_package SET date_expiry = %s WHERE id = %s",

@@ -50,7 +50,7 @@ class WalletTourCase(HttpCase):
             }
         )
         if cls.opening_balance:
-            cls.member.with_user(cls.cashier)._chain_wallet_topup(
+            cls.member.with_user(cls.cashier)._chain_wallet_account(cls.store)._topup(
                 cls.opening_balance, store=cls.store, journal=cls.cash_journal
             )
 
@@ -112,8 +112,8 @@ class TestWalletTour(WalletTourCase):
                 "chain_count_card_service_ids": [Command.set(cls.haircut.ids)],
             }
         )
-        cls.package = cls.member._chain_count_card_sell(
-            card_product, store=cls.store, journal=cls.cash_journal
+        cls.package = cls.member.env["chain.count.card.package"]._sell(
+            cls.member, card_product, store=cls.store, journal=cls.cash_journal
         )
 
     def test_wallet_at_the_till(self):
@@ -197,7 +197,7 @@ class TestWalletTourCardLost(WalletTourCase):
     def setUpClass(cls):
         super().setUpClass()
         member = cls.member.with_user(cls.cashier)
-        member._chain_wallet_set_pin("1234", store=cls.store)
+        member._chain_wallet_account(cls.store)._set_pin("1234", store=cls.store)
         issue = (
             cls.env["chain.member.card.issue"]
             .with_user(cls.cashier)

@@ -43,8 +43,10 @@ class TestLookupSummary(WalletCase):
 
     def test_summary_shows_stored_value_pin_and_active_count_cards(self):
         self.topup(300.0)
-        package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
-            self.haircut_card, store=self.store_a, journal=self.cash_journal
+        package = (
+            self.member.env["chain.count.card.package"]
+            .with_user(self.cashier_a)
+            ._sell(self.member, self.haircut_card, store=self.store_a, journal=self.cash_journal)
         )
         self.env["ir.config_parameter"].sudo().set_param("chain_member.wallet_pin_required", "1")
         summary = self._lookup(self.card.number)

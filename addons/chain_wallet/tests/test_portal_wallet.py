@@ -11,7 +11,7 @@ class TestMemberPortalWallet(MemberPortalCase):
         journal = self.env["account.journal"].create(
             {"name": "Portal till cash", "code": "PTCSH", "type": "cash"}
         )
-        self.member._chain_wallet_topup(88, store=self.store, journal=journal)
+        self.member._chain_wallet_account(self.store)._topup(88, store=self.store, journal=journal)
         self._login(self.member_user)
         html = self._page("/my/member")
         self.assertIn("o_chain_member_balance_wallet", html)

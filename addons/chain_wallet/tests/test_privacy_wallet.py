@@ -38,7 +38,7 @@ class TestMemberPrivacyWallet(WalletCase):
     def test_anonymise_after_pay_out_keeps_every_ledger_line_and_amount(self):
         self.topup(100)
         self.pay(60)
-        self.member.with_user(self.hq_manager)._chain_wallet_withdraw(
+        self.member.with_user(self.hq_manager)._chain_wallet_account(self.store_a)._withdraw(
             40, self.cash_journal, "Closing the account", store=self.store_a
         )
         before = self._ledger()

@@ -58,8 +58,10 @@ class TestReminderStoredValue(WalletCase, ReminderCase):
 
     def test_count_card_expiring_within_the_lead_days(self):
         self.only("count_card_expiring")
-        package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
-            self.haircut_card, store=self.store_a, journal=self.cash_journal
+        package = (
+            self.member.env["chain.count.card.package"]
+            .with_user(self.cashier_a)
+            ._sell(self.member, self.haircut_card, store=self.store_a, journal=self.cash_journal)
         )
         self.run_job(today=package.date_expiry - timedelta(days=20))
         self.assertFalse(self.reminders(self.member))

@@ -224,8 +224,10 @@ class TestSecurityOrderSync(WalletPosCase):
 
     # 7. forged fields ---------------------------------------------------------------------------
     def test_count_card_of_another_member_is_refused(self):
-        package = self.member_2.with_user(self.cashier_a)._chain_count_card_sell(
-            self.haircut_card, store=self.store_a, journal=self.cash_journal
+        package = (
+            self.member_2.env["chain.count.card.package"]
+            .with_user(self.cashier_a)
+            ._sell(self.member_2, self.haircut_card, store=self.store_a, journal=self.cash_journal)
         )
         vals = self.sale(
             [(self.haircut, 1, 0.0, {"chain_count_card_package_id": package.id})],
@@ -234,8 +236,10 @@ class TestSecurityOrderSync(WalletPosCase):
         self.assert_refused(vals, "belongs to another member")
 
     def test_half_a_count_card_use_is_refused(self):
-        package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
-            self.haircut_card, store=self.store_a, journal=self.cash_journal
+        package = (
+            self.member.env["chain.count.card.package"]
+            .with_user(self.cashier_a)
+            ._sell(self.member, self.haircut_card, store=self.store_a, journal=self.cash_journal)
         )
         vals = self.sale(
             [(self.haircut, 0.5, 0.0, {"chain_count_card_package_id": package.id})],
@@ -342,12 +346,20 @@ class TestSecurityOrderSyncHttp(HttpCase, WalletPosCase):
 
     @mute_logger("odoo.http")
     def test_private_topup_over_rpc_is_refused(self):
-        self.authenticate("sh01_cashier", "demo")
-        name, message = self.call_kw_error(
-            "res.partner", "_chain_wallet_topup", [[self.member.id], 1000]
+        account = (
+            self.env["chain.wallet.account"]
+            .sudo()
+            ._get_or_create(self.member, self.member.env.company.currency_id)
         )
-        self.assertEqual(name, "odoo.exceptions.AccessError")
-        self.assertIn("Private methods", message)
+        self.authenticate("sh01_cashier", "demo")
+        for model, method, args in (
+            ("chain.wallet.account", "_topup", [[account.id], 1000]),
+            ("res.partner", "_chain_wallet_account", [[self.member.id]]),
+        ):
+            with self.subTest(model=model, method=method):
+                name, message = self.call_kw_error(model, method, args)
+                self.assertEqual(name, "odoo.exceptions.AccessError")
+                self.assertIn("Private methods", message)
         self.assertEqual(self.balance(), (0, 0))
 
 

@@ -88,8 +88,10 @@ class WalletSecurityCase(WalletPosCase):
     def setUp(self):
         super().setUp()
         self.topup(100)
-        self.package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
-            self.haircut_card, store=self.store_a, journal=self.cash_journal
+        self.package = (
+            self.member.env["chain.count.card.package"]
+            .with_user(self.cashier_a)
+            ._sell(self.member, self.haircut_card, store=self.store_a, journal=self.cash_journal)
         )
 
     # ------------------------------------------------------------------------------------------
@@ -258,7 +260,9 @@ class TestSecurityWalletTill(WalletSecurityCase):
 
     def test_token_covers_the_order_total_for_one_member_and_order(self):
         self.env["ir.config_parameter"].sudo().set_param("chain_member.wallet_pin_required", "True")
-        self.member.with_user(self.cashier_a)._chain_wallet_set_pin("2468", store=self.store_a)
+        self.member.with_user(self.cashier_a)._chain_wallet_account(self.store_a)._set_pin(
+            "2468", store=self.store_a
+        )
         result = self.authorize(
             self.cashier_a, self.member.id, 30, "u-7", self.config_a.id, pin="2468", wallet_paid=20
         )
@@ -298,7 +302,9 @@ class TestSecurityWalletTill(WalletSecurityCase):
             self.assertTrue(missing.get("sms_code_required"), missing)
         else:
             self.assertIn("service desk", missing["message"])
-        self.member.with_user(self.cashier_a)._chain_wallet_set_pin("2468", store=self.store_a)
+        self.member.with_user(self.cashier_a)._chain_wallet_account(self.store_a)._set_pin(
+            "2468", store=self.store_a
+        )
         asked = self.assertAnswerRefused(
             self.authorize, self.cashier_a, self.member.id, 10, "u-1", self.config_a.id
         )
@@ -338,7 +344,9 @@ class TestSecurityWalletTill(WalletSecurityCase):
             with self.subTest(pin=pin):
                 error = self.assertRefused(
                     UserError,
-                    self.member.with_user(self.cashier_a)._chain_wallet_set_pin,
+                    self.member.with_user(self.cashier_a)
+                    ._chain_wallet_account(self.store_a)
+                    ._set_pin,
                     pin,
                     store=self.store_a,
                 )
@@ -359,7 +367,9 @@ class TestSecurityWalletTill(WalletSecurityCase):
 
     def test_non_ascii_pin_fails_verification_without_crashing(self):
         self.env["ir.config_parameter"].sudo().set_param("chain_member.wallet_pin_required", "True")
-        self.member.with_user(self.cashier_a)._chain_wallet_set_pin("1234", store=self.store_a)
+        self.member.with_user(self.cashier_a)._chain_wallet_account(self.store_a)._set_pin(
+            "1234", store=self.store_a
+        )
         account = self.env["chain.wallet.account"]._find(self.member, self.currency)
         for count, pin in enumerate(("１２３４", 1234, ["1234"], "1234 "), start=1):
             with self.subTest(pin=pin):
@@ -859,29 +869,29 @@ class TestSecurityWalletServices(WalletSecurityCase):
     def test_services_refuse_hostile_amounts(self):
         hq = self.member.with_user(self.hq_manager)
         calls = {
-            "topup": lambda a: hq._chain_wallet_topup(
+            "topup": lambda a: hq._chain_wallet_account(self.store_a)._topup(
                 a, store=self.store_a, journal=self.cash_journal
             ),
-            "pay": lambda a: hq._chain_wallet_pay(
+            "pay": lambda a: hq._chain_wallet_account(self.store_a)._pay(
                 a, store=self.store_a, counterpart_account=self.accounts["breakage"]
             ),
-            "refund": lambda a: hq._chain_wallet_refund(
+            "refund": lambda a: hq._chain_wallet_account(self.store_a)._refund(
                 a, store=self.store_a, counterpart_account=self.accounts["breakage"]
             ),
-            "withdraw": lambda a: hq._chain_wallet_withdraw(
+            "withdraw": lambda a: hq._chain_wallet_account(self.store_a)._withdraw(
                 a, self.cash_journal, "x", store=self.store_a
             ),
-            "adjust principal": lambda a: hq._chain_wallet_adjust(
+            "adjust principal": lambda a: hq._chain_wallet_account(self.store_a)._adjust(
                 principal=a, reason="x", store=self.store_a
             ),
-            "adjust bonus": lambda a: hq._chain_wallet_adjust(
+            "adjust bonus": lambda a: hq._chain_wallet_account(self.store_a)._adjust(
                 principal=1, bonus=a, reason="x", store=self.store_a
             ),
-            "transfer": lambda a: hq._chain_wallet_transfer(
+            "transfer": lambda a: hq._chain_wallet_account(self.store_a)._transfer(
                 self.member_2, a, "x", store=self.store_a
             ),
-            "count card price": lambda a: hq._chain_count_card_sell(
-                self.haircut_card, store=self.store_a, price=a, journal=self.cash_journal
+            "count card price": lambda a: hq.env["chain.count.card.package"]._sell(
+                hq, self.haircut_card, store=self.store_a, price=a, journal=self.cash_journal
             ),
             "renewal price": lambda a: self.package.with_user(
                 self.hq_manager
@@ -1009,22 +1019,31 @@ class TestSecurityWalletRpc(HttpCase):
         return self.env.cr.fetchone()[0]
 
     def test_private_services_are_refused_over_rpc(self):
+        account = self.env["chain.wallet.account"]._get_or_create(
+            self.member, self.env.company.currency_id
+        )
         self.authenticate("t_rpc_cashier", "t_rpc_cashier_pw")
-        for method, args in (
-            ("_chain_wallet_topup", [[self.member.id], 1000]),
-            ("_chain_wallet_adjust", [[self.member.id], 1000]),
-            ("_chain_wallet_pin_required", [[self.member.id]]),
-            ("chain_wallet_pin_required", [[self.member.id]]),
+        for model, method, args in (
+            ("chain.wallet.account", "_topup", [[account.id], 1000]),
+            ("chain.wallet.account", "_adjust", [[account.id], 1000]),
+            ("chain.wallet.account", "_pay", [[account.id], 1000]),
+            ("chain.wallet.account", "_set_pin", [[account.id], "2468"]),
+            ("res.partner", "_chain_wallet_account", [[self.member.id]]),
+            ("chain.count.card.package", "_sell", [[], self.member.id, 1]),
+            ("res.partner", "_chain_wallet_pin_required", [[self.member.id]]),
+            ("res.partner", "chain_wallet_pin_required", [[self.member.id]]),
         ):
-            with self.subTest(method=method):
-                response = self.call_kw("res.partner", method, args)
+            with self.subTest(model=model, method=method):
+                response = self.call_kw(model, method, args)
                 self.assertEqual(response.status_code, 200)
                 body = response.json()
                 self.assertIn("error", body, body)
         self.assertEqual(self.ledger(), 0)
 
     def test_protected_writes_and_hostile_till_calls_over_rpc(self):
-        self.member.sudo()._chain_wallet_topup(100, store=self.store, journal=self.journal)
+        self.member.sudo()._chain_wallet_account(self.store)._topup(
+            100, store=self.store, journal=self.journal
+        )
         account = self.env["chain.wallet.account"]._find(self.member, self.env.company.currency_id)
         self.authenticate("t_rpc_cashier", "t_rpc_cashier_pw")
         body = self.call_kw(
@@ -1069,7 +1088,7 @@ class TestSecurityWalletPinRace(TransactionCase):
                 }
             )
             account = env["chain.wallet.account"]._get_or_create(member, env.company.currency_id)
-            account._set_pin("2468")
+            account._store_pin("2468")
             Param = env["ir.config_parameter"]
             self.saved_param = Param.get_param(self.PARAM)
             Param.set_param(self.PARAM, "3")

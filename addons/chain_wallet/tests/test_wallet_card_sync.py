@@ -16,8 +16,10 @@ class TestWalletCardSync(WalletPosCase):
     def setUp(self):
         super().setUp()
         self.topup(100)
-        self.package = self.member.with_user(self.cashier_a)._chain_count_card_sell(
-            self.haircut_card, store=self.store_a, journal=self.cash_journal
+        self.package = (
+            self.member.env["chain.count.card.package"]
+            .with_user(self.cashier_a)
+            ._sell(self.member, self.haircut_card, store=self.store_a, journal=self.cash_journal)
         )
         issue = (
             self.env["chain.member.card.issue"]
@@ -96,7 +98,9 @@ class TestWalletCardSync(WalletPosCase):
         """No card presented (member found by mobile) while a card of the member is reported
         lost: the balance is protected by the PIN (issue 12; this test used to assert that
         such a payment went through unchecked)."""
-        self.member.with_user(self.cashier_a)._chain_wallet_set_pin("2468", store=self.store_a)
+        self.member.with_user(self.cashier_a)._chain_wallet_account(self.store_a)._set_pin(
+            "2468", store=self.store_a
+        )
         self.report_lost()
         vals = self.balance_order()
         vals["chain_card_number"] = False

@@ -153,12 +153,17 @@ class TestWalletConcurrency(TransactionCase):
 
     def _pay(self, store_key, amount, key, env):
         member = env["res.partner"].browse(self.ids["member"])
-        return member._chain_wallet_pay(
-            amount,
-            store=env["chain.store"].browse(self.ids[store_key]),
-            key=key,
-            counterpart_account=env["account.account"].browse(self.ids["counterpart"]),
-        ).id
+        store = env["chain.store"].browse(self.ids[store_key])
+        return (
+            member._chain_wallet_account(store)
+            ._pay(
+                amount,
+                store=store,
+                key=key,
+                counterpart_account=env["account.account"].browse(self.ids["counterpart"]),
+            )
+            .id
+        )
 
     # ------------------------------------------------------------------------------------------
     def test_two_tills_pay_the_whole_balance_at_once(self):

@@ -148,7 +148,9 @@ class TestWalletPos(WalletPosCase):
             "chain_member.wallet_pin_max_failures", "3"
         )
         self.topup(100)
-        self.member.with_user(self.cashier_a)._chain_wallet_set_pin("2468", store=self.store_a)
+        self.member.with_user(self.cashier_a)._chain_wallet_account(self.store_a)._set_pin(
+            "2468", store=self.store_a
+        )
         Partner = self.env["res.partner"].with_user(self.cashier_a)
         vals = self.order_vals(self.session_a, [(self.haircut, 1, 40)], [(self.wallet_method, 40)])
         asked = Partner.chain_wallet_authorize(self.member.id, 40, vals["uuid"], self.config_a.id)
@@ -174,7 +176,9 @@ class TestWalletPos(WalletPosCase):
             "chain_member.wallet_pin_max_failures", "2"
         )
         self.topup(100)
-        self.member.with_user(self.cashier_a)._chain_wallet_set_pin("2468", store=self.store_a)
+        self.member.with_user(self.cashier_a)._chain_wallet_account(self.store_a)._set_pin(
+            "2468", store=self.store_a
+        )
         Partner = self.env["res.partner"].with_user(self.cashier_a)
         Partner.chain_wallet_authorize(self.member.id, 10, "u", self.config_a.id, pin="0000")
         locked = Partner.chain_wallet_authorize(
@@ -186,8 +190,12 @@ class TestWalletPos(WalletPosCase):
         )
         self.assertIn("locked after too many wrong attempts", refused["message"])
         with self.assertRaisesRegex(Exception, "store manager"):
-            self.member.with_user(self.cashier_a)._chain_wallet_reset_pin_lock(store=self.store_a)
-        self.member.with_user(self.manager_a)._chain_wallet_reset_pin_lock(store=self.store_a)
+            self.member.with_user(self.cashier_a)._chain_wallet_account(
+                self.store_a
+            )._reset_pin_lock(store=self.store_a)
+        self.member.with_user(self.manager_a)._chain_wallet_account(self.store_a)._reset_pin_lock(
+            store=self.store_a
+        )
         self.assertTrue(
             Partner.chain_wallet_authorize(self.member.id, 10, "u", self.config_a.id, pin="2468")[
                 "ok"

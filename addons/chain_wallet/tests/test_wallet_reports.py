@@ -44,14 +44,16 @@ class TestWalletReports(WalletCase):
         return (
             (member or self.member)
             .with_user(self.hq_manager)
-            ._chain_wallet_topup(amount, store=store, journal=journal)
+            ._chain_wallet_account(store)
+            ._topup(amount, store=store, journal=journal)
         )
 
     def hq_pay(self, amount, store, counterpart, member=None):
         return (
             (member or self.member)
             .with_user(self.hq_manager)
-            ._chain_wallet_pay(amount, store=store, counterpart_account=counterpart)
+            ._chain_wallet_account(store)
+            ._pay(amount, store=store, counterpart_account=counterpart)
         )
 
     def settlement(self):
@@ -73,8 +75,10 @@ class TestWalletReports(WalletCase):
         self.assertIn(("Franchise T", self.company.name, "Stored value", 40.0), rows)
 
     def test_count_card_sold_by_one_company_and_used_at_another(self):
-        package = self.member.with_user(self.hq_manager)._chain_count_card_sell(
-            self.haircut_card, store=self.store_a, journal=self.cash_journal
+        package = (
+            self.member.env["chain.count.card.package"]
+            .with_user(self.hq_manager)
+            ._sell(self.member, self.haircut_card, store=self.store_a, journal=self.cash_journal)
         )
         package.with_user(self.hq_manager)._chain_count_card_use(store=self.franchise)
         self.assertIn(
@@ -119,23 +123,23 @@ class TestWalletReports(WalletCase):
                     elif operation == "pay":
                         self.hq_pay(amount, store, accounts["breakage"], member)
                     elif operation == "withdraw":
-                        member.with_user(user)._chain_wallet_withdraw(
+                        member.with_user(user)._chain_wallet_account(store)._withdraw(
                             amount, journal, "random", store=store
                         )
                     elif operation == "transfer":
                         other = members[1] if member == members[0] else members[0]
-                        member.with_user(user)._chain_wallet_transfer(
+                        member.with_user(user)._chain_wallet_account(store)._transfer(
                             other, amount, "random", store=store
                         )
                     elif operation == "adjust":
-                        member.with_user(user)._chain_wallet_adjust(
+                        member.with_user(user)._chain_wallet_account(store)._adjust(
                             principal=rng.choice([-5, 5]), reason="random", store=store
                         )
                     else:
                         payments = self.env["chain.wallet.transaction"].search(
                             [("partner_id", "=", member.id), ("kind", "=", "payment")], limit=1
                         )
-                        member.with_user(user)._chain_wallet_refund(
+                        member.with_user(user)._chain_wallet_account(store)._refund(
                             amount,
                             store=store,
                             origin=payments,
@@ -181,11 +185,13 @@ class TestWalletReports(WalletCase):
     def test_every_report_exports(self):
         self.hq_topup(100, self.store_a, self.cash_journal)
         self.hq_pay(30, self.franchise, self.franchise_accounts["breakage"])
-        self.member.with_user(self.manager_a)._chain_wallet_withdraw(
+        self.member.with_user(self.manager_a)._chain_wallet_account(self.store_a)._withdraw(
             20, self.cash_journal, "cash", store=self.store_a
         )
-        package = self.member.with_user(self.hq_manager)._chain_count_card_sell(
-            self.haircut_card, store=self.store_a, journal=self.cash_journal
+        package = (
+            self.member.env["chain.count.card.package"]
+            .with_user(self.hq_manager)
+            ._sell(self.member, self.haircut_card, store=self.store_a, journal=self.cash_journal)
         )
         package.with_user(self.hq_manager)._chain_count_card_use(store=self.store_a)
         expected = {

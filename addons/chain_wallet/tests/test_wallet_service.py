@@ -85,11 +85,11 @@ class TestWalletService(WalletCase):
         payment = self.pay(100)  # 80 principal, 20 bonus
         self.assertEqual((payment.principal, payment.bonus), (-80, -20))
         member = self.member.with_user(self.cashier_a)
-        refund = member._chain_wallet_refund(
+        refund = member._chain_wallet_account(self.store_a)._refund(
             50, store=self.store_a, origin=payment, counterpart_account=self.accounts["breakage"]
         )
         self.assertEqual((refund.principal, refund.bonus), (40, 10))
-        refund = member._chain_wallet_refund(
+        refund = member._chain_wallet_account(self.store_a)._refund(
             50, store=self.store_a, origin=payment, counterpart_account=self.accounts["breakage"]
         )
         self.assertEqual((refund.principal, refund.bonus), (40, 10))
@@ -101,16 +101,18 @@ class TestWalletService(WalletCase):
         )
         self.topup(200)
         with self.assertRaisesRegex(AccessError, "Only a store manager"):
-            self.member.with_user(self.cashier_a)._chain_wallet_withdraw(
+            self.member.with_user(self.cashier_a)._chain_wallet_account(self.store_a)._withdraw(
                 50, self.cash_journal, "moving away", store=self.store_a
             )
         with self.assertRaisesRegex(UserError, "reason"):
-            self.member.with_user(self.manager_a)._chain_wallet_withdraw(
+            self.member.with_user(self.manager_a)._chain_wallet_account(self.store_a)._withdraw(
                 50, self.cash_journal, " ", store=self.store_a
             )
         liability_before = self.account_balance(self.accounts["liability"])
-        line = self.member.with_user(self.manager_a)._chain_wallet_withdraw(
-            50, self.cash_journal, "moving away", store=self.store_a
+        line = (
+            self.member.with_user(self.manager_a)
+            ._chain_wallet_account(self.store_a)
+            ._withdraw(50, self.cash_journal, "moving away", store=self.store_a)
         )
         self.assertEqual((line.principal, line.bonus), (-50, -10))
         self.assertEqual(self.balance(), (150, 30))
@@ -129,11 +131,13 @@ class TestWalletService(WalletCase):
         )
         self.topup(100)
         with self.assertRaisesRegex(UserError, "cannot be withdrawn"):
-            self.member.with_user(self.manager_a)._chain_wallet_withdraw(
+            self.member.with_user(self.manager_a)._chain_wallet_account(self.store_a)._withdraw(
                 120, self.cash_journal, "all of it", store=self.store_a
             )
-        line = self.member.with_user(self.manager_a)._chain_wallet_withdraw(
-            100, self.cash_journal, "all of it", store=self.store_a
+        line = (
+            self.member.with_user(self.manager_a)
+            ._chain_wallet_account(self.store_a)
+            ._withdraw(100, self.cash_journal, "all of it", store=self.store_a)
         )
         self.assertEqual((line.principal, line.bonus), (-100, -50))
         self.assertEqual(self.balance(), (0, 0))
@@ -141,26 +145,30 @@ class TestWalletService(WalletCase):
     def test_store_manager_withdraws_only_in_own_store(self):
         self.topup(100)
         with self.assertRaisesRegex(AccessError, "do not work in"):
-            self.member.with_user(self.manager_b)._chain_wallet_withdraw(
+            self.member.with_user(self.manager_b)._chain_wallet_account(self.store_a)._withdraw(
                 10, self.cash_journal, "wrong store", store=self.store_a
             )
 
     def test_only_hq_adjusts_with_a_reason(self):
         self.topup(100)
         with self.assertRaisesRegex(AccessError, "headquarters manager"):
-            self.member.with_user(self.manager_a)._chain_wallet_adjust(
+            self.member.with_user(self.manager_a)._chain_wallet_account(self.store_a)._adjust(
                 principal=-10, reason="typo", store=self.store_a
             )
         with self.assertRaisesRegex(UserError, "reason"):
-            self.member.with_user(self.hq_manager)._chain_wallet_adjust(
+            self.member.with_user(self.hq_manager)._chain_wallet_account(self.store_a)._adjust(
                 principal=-10, store=self.store_a
             )
-        line = self.member.with_user(self.hq_manager)._chain_wallet_adjust(
-            principal=-10, reason="double top-up", store=self.store_a
+        line = (
+            self.member.with_user(self.hq_manager)
+            ._chain_wallet_account(self.store_a)
+            ._adjust(principal=-10, reason="double top-up", store=self.store_a)
         )
         self.assertEqual(line.amount, -10)
-        line = self.member.with_user(self.hq_manager)._chain_wallet_adjust(
-            bonus=5, reason="goodwill", store=self.store_a
+        line = (
+            self.member.with_user(self.hq_manager)
+            ._chain_wallet_account(self.store_a)
+            ._adjust(bonus=5, reason="goodwill", store=self.store_a)
         )
         self.assertEqual(self.balance(), (90, 5))
         self.assertEqual(
@@ -168,7 +176,7 @@ class TestWalletService(WalletCase):
             2,
         )
         with self.assertRaisesRegex(UserError, "Insufficient"):
-            self.member.with_user(self.hq_manager)._chain_wallet_adjust(
+            self.member.with_user(self.hq_manager)._chain_wallet_account(self.store_a)._adjust(
                 bonus=-6, reason="too much", store=self.store_a
             )
 
@@ -177,14 +185,16 @@ class TestWalletService(WalletCase):
             {"name": "100 get 10", "min_amount": 100, "bonus_amount": 10}
         )
         self.topup(100)
-        out_line, in_line = self.member.with_user(self.manager_a)._chain_wallet_transfer(
-            self.member_2, 105, "family card", store=self.store_a
+        out_line, in_line = (
+            self.member.with_user(self.manager_a)
+            ._chain_wallet_account(self.store_a)
+            ._transfer(self.member_2, 105, "family card", store=self.store_a)
         )
         self.assertEqual((out_line.principal, out_line.bonus), (-100, -5))
         self.assertEqual((in_line.principal, in_line.bonus, in_line.origin_id), (100, 5, out_line))
         self.assertEqual(self.balance(self.member_2), (100, 5))
         with self.assertRaises(AccessError):
-            self.member.with_user(self.cashier_a)._chain_wallet_transfer(
+            self.member.with_user(self.cashier_a)._chain_wallet_account(self.store_a)._transfer(
                 self.member_2, 1, "x", store=self.store_a
             )
 
@@ -194,8 +204,10 @@ class TestWalletService(WalletCase):
         )
         self.topup(100)
         breakage_before = self.account_balance(self.accounts["breakage"])
-        line = self.member.with_user(self.hq_manager)._chain_wallet_expire(
-            reason="dormant 3 years", store=self.store_a
+        line = (
+            self.member.with_user(self.hq_manager)
+            ._chain_wallet_account(self.store_a)
+            ._expire(reason="dormant 3 years", store=self.store_a)
         )
         self.assertEqual((line.principal, line.bonus), (-100, -10))
         self.assertEqual(self.account_balance(self.accounts["breakage"]) - breakage_before, 100)
@@ -254,7 +266,7 @@ class TestWalletService(WalletCase):
         self.topup(100)
         self.pay(33.33)
         self.topup(250, member=self.member_2)
-        self.member.with_user(self.manager_a)._chain_wallet_transfer(
+        self.member.with_user(self.manager_a)._chain_wallet_account(self.store_a)._transfer(
             self.member_2, 20, "gift", store=self.store_a
         )
         Ledger = self.env["chain.wallet.transaction"]
@@ -271,3 +283,41 @@ class TestWalletService(WalletCase):
         supplier = self.env["res.partner"].create({"name": "Supplier"})
         with self.assertRaisesRegex(UserError, "not a member"):
             self.topup(10, member=supplier)
+
+    # ------------------------------------------------------------------------------------------
+    # The account the services run on (res.partner._chain_wallet_account)
+    # ------------------------------------------------------------------------------------------
+    def test_a_member_without_an_account_gets_an_unsaved_one_until_a_credit(self):
+        member = self.member_2.with_user(self.cashier_a)
+        account = member._chain_wallet_account(self.store_a)
+        self.assertFalse(account.id, "no account row is opened by a lookup")
+        self.assertEqual(account.partner_id, self.member_2)
+        self.assertEqual(account.currency_id, self.currency)
+        self.assertFalse(self.env["chain.wallet.account"]._find(self.member_2, self.currency))
+        with self.assertRaisesRegex(UserError, "Insufficient stored value"):
+            account._pay(10, store=self.store_a, counterpart_account=self.accounts["breakage"])
+        line = account._topup(50, store=self.store_a, journal=self.cash_journal)
+        saved = member._chain_wallet_account(self.store_a)
+        self.assertTrue(saved.id)
+        self.assertEqual(line.account_id, saved)
+        self.assertEqual(saved.env.uid, self.cashier_a.id, "the caller's environment")
+        paid = saved._pay(20, store=self.store_a, counterpart_account=self.accounts["breakage"])
+        self.assertEqual(paid.amount, -20)
+        self.assertEqual(self.balance(self.member_2), (30, 0))
+
+    def test_an_account_serves_only_the_stores_of_its_currency(self):
+        self.topup(100)
+        usd = self.env.ref("base.USD") if self.currency.name != "USD" else self.env.ref("base.EUR")
+        usd.active = True
+        company = self.env["res.company"].create(
+            {"name": "Other currency Co (wallet test)", "currency_id": usd.id}
+        )
+        store = self.env["chain.store"].create(
+            {"code": "T-USD", "name": "Store in another currency", "company_id": company.id}
+        )
+        account = self.member.with_user(self.hq_manager)._chain_wallet_account(self.store_a)
+        with self.assertRaisesRegex(UserError, "kept in"):
+            account._pay(10, store=store, counterpart_account=self.accounts["breakage"])
+        with self.assertRaisesRegex(UserError, "kept in"):
+            account._topup(10, store=store, journal=self.cash_journal)
+        self.assertEqual(self.balance(), (100, 0))

@@ -80,7 +80,8 @@ class ChainCountCardSell(models.TransientModel):
                 key=self._key("renew"),
             )
         else:
-            self.partner_id._chain_count_card_sell(
+            self.env["chain.count.card.package"]._sell(
+                self.partner_id,
                 self.product_id,
                 store=self.store_id,
                 qty=self.qty,

@@ -21,7 +21,7 @@ class ChainWalletAdjust(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.partner_id._chain_wallet_adjust(
+        self.partner_id._chain_wallet_account(self.store_id)._adjust(
             principal=check_amount(self.env, self.principal, _("The principal adjustment")),
             bonus=check_amount(self.env, self.bonus, _("The bonus adjustment")),
             reason=self.reason,

@@ -62,7 +62,7 @@ class ChainWalletImport(models.TransientModel):
             for number, member, principal, bonus in rows:
                 try:
                     with self.env.cr.savepoint():
-                        member._chain_wallet_adjust(
+                        member._chain_wallet_account(self.store_id)._adjust(
                             principal=principal,
                             bonus=bonus,
                             reason=reason,

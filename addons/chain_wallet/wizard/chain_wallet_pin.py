@@ -14,10 +14,10 @@ class ChainWalletPin(models.TransientModel):
         self.ensure_one()
         if self.pin != self.pin_confirm:
             raise UserError(_("The two PINs differ."))
-        self.partner_id._chain_wallet_set_pin(self.pin, store=self.store_id)
+        self.partner_id._chain_wallet_account(self.store_id)._set_pin(self.pin, store=self.store_id)
         return self._close()
 
     def action_unlock(self):
         self.ensure_one()
-        self.partner_id._chain_wallet_reset_pin_lock(store=self.store_id)
+        self.partner_id._chain_wallet_account(self.store_id)._reset_pin_lock(store=self.store_id)
         return self._close()

@@ -48,7 +48,7 @@ class ChainWalletTopup(models.TransientModel):
         amount = check_amount(self.env, self.amount, _("The top-up"))
         if amount <= 0:
             raise UserError(_("A top-up needs a positive amount."))
-        self.partner_id._chain_wallet_topup(
+        self.partner_id._chain_wallet_account(self.store_id)._topup(
             amount,
             store=self.store_id,
             journal=self.journal_id,

@@ -16,7 +16,7 @@ class ChainWalletTransfer(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.partner_id._chain_wallet_transfer(
+        self.partner_id._chain_wallet_account(self.store_id)._transfer(
             self.target_partner_id,
             check_amount(self.env, self.amount, _("The transfer")),
             self.reason,

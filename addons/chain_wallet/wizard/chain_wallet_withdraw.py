@@ -33,7 +33,7 @@ class ChainWalletWithdraw(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.partner_id._chain_wallet_withdraw(
+        self.partner_id._chain_wallet_account(self.store_id)._withdraw(
             check_amount(self.env, self.amount, _("The withdrawal")),
             self.journal_id,
             self.reason,
