@@ -97,7 +97,7 @@ class Till:
                     {"name": "Bench Member", "mobile": "13900990001"}, store=config.chain_store_id
                 )
             if partner.points_balance < 1_000_000:
-                partner._chain_points_earn(
+                partner._chain_points_account()._earn(
                     10_000_000, store=config.chain_store_id, key=f"bench:{uuid.uuid4()}"
                 )
             program = env.ref("chain_loyalty.points_program")
