@@ -179,6 +179,14 @@ def test_xml_ids_moved_to_another_module_pass_and_are_reported():
     assert "installed by the upgrade: chain_wallet" in notes
 
 
+def test_an_xml_id_only_added_by_another_module_is_no_move():
+    new = snapshot()
+    new["xmlids"].append(["chain_wallet", "model_chain_wallet_transaction", "ir.model", 300, True])
+    _checks, failed, notes = run_compare(snapshot(), new)
+    assert failed == {}
+    assert notes == ["xml ids added per model: ir.model +1"]
+
+
 def test_an_xml_id_lost_or_pointing_elsewhere_fails():
     new = snapshot()
     new["xmlids"][4] = ["chain_wallet", "product_wallet_topup", "product.product", 13, True]
@@ -186,8 +194,9 @@ def test_an_xml_id_lost_or_pointing_elsewhere_fails():
     _checks, failed, _notes = run_compare(snapshot(), new)
     problems = failed["xml ids: every record keeps its xml ids (name, model, res_id)"]
     assert problems == [
-        "ir.ui.view: chain_member.view_chain_wallet_transaction_tree -> 900",
-        "product.product: chain_member.product_wallet_topup -> 12",
+        "ir.ui.view: chain_member.view_chain_wallet_transaction_tree -> 900, gone",
+        "product.product: chain_member.product_wallet_topup -> 12,"
+        " now chain_wallet.product_wallet_topup -> 13",
     ]
     assert failed["xml ids of ir.ui.view: every one still exists"] == [
         "view_chain_wallet_transaction_tree"

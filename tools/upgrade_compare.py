@@ -10,8 +10,8 @@ Nothing may be lost or changed by the upgrade:
 - every xml id that named a record still names the same record (same name, model and res_id,
   whatever its module: a moved xml id changes module, which is reported, not a failure); no
   model loses xml ids; the views, actions, menus, groups and record rules keep theirs;
-- every model and field still exists, res_groups, ir_rule, ir_model_access, views, menus and
-  actions keep their counts, no installed module is lost;
+- every model and field still exists, res_groups and ir_rule keep their counts, no installed
+  module is lost;
 - every module expected (``--expect-installed``) is installed, and the upgrade's log has no
   ERROR, CRITICAL or Traceback.
 
@@ -195,10 +195,20 @@ def compare_xmlids(old, new, allowed):
         if kept[key] > 0:
             kept[key] -= 1
         elif not allowed.allows("xmlid", xmlid[2], xmlid[1]):
-            lost[(xmlid[2], f"{xmlid[0]}.{xmlid[1]} -> {xmlid[3]}")] += 1
+            lost[(xmlid[2], f"{xmlid[0]}.{xmlid[1]} -> {xmlid[3]}", xmlid[1])] += 1
+    # where the same name of the same model names another record now (a record recreated)
+    elsewhere = {}
+    for module, name, model, res_id, exists in new:
+        if exists is not False:
+            elsewhere.setdefault((name, model), []).append(f"{module}.{name} -> {res_id}")
     check = Check("xml ids: every record keeps its xml ids (name, model, res_id)")
-    for (model, text), count in sorted(lost.items()):
-        check.problems.append(f"{model}: {text}" + (f" (x{count})" if count > 1 else ""))
+    for (model, text, name), count in sorted(lost.items()):
+        now = elsewhere.get((name, model))
+        check.problems.append(
+            f"{model}: {text}"
+            + (f" (x{count})" if count > 1 else "")
+            + (f", now {', '.join(sorted(now))}" if now else ", gone")
+        )
     checks.append(check)
 
     # per model: no model has fewer xml ids (of existing records) than before
@@ -227,7 +237,8 @@ def compare_xmlids(old, new, allowed):
 
 def moved_xmlids(old, new):
     """Notes on the xml ids whose module changed (a pre-migration moving them to the addon
-    that now owns their records)."""
+    that now owns their records): the modules that gave them up -> the modules that took them
+    (``-``: none, another module of before still has it)."""
     modules_before, modules_after = {}, {}
     for module, name, model, res_id, _exists in old:
         modules_before.setdefault((name, model, res_id), set()).add(module)
@@ -236,8 +247,10 @@ def moved_xmlids(old, new):
     moved = Counter()
     for key, modules in modules_before.items():
         now = modules_after.get(key)
-        if now and now != modules:
-            moved[(",".join(sorted(modules)), ",".join(sorted(now)), key[1])] += 1
+        if now and modules - now:  # a module gave it up (a module only added it: not a move)
+            moved[
+                (",".join(sorted(modules - now)), ",".join(sorted(now - modules)) or "-", key[1])
+            ] += 1
     return [
         f"xml ids moved {src} -> {dst}: {count} of {model}"
         for (src, dst, model), count in sorted(moved.items())
