@@ -98,6 +98,20 @@ if [ "${KEEP_TEST_DB:-}" = "" ]; then
     rm -rf "$LOCAL/filestore-root/filestore/$TEST_DB"
 fi
 
-say "Odoo: $odoo_passed passed, $odoo_failed failed; pytest: $py_passed passed, $py_failed failed; linters: $([ "$lint_failed" -eq 0 ] && echo clean || echo failed)"
-echo "$((odoo_passed + py_passed + lint_passed)) passed, $((odoo_failed + py_failed + lint_failed)) failed"
+say "Upgrade test: a database of the revision in tools/upgrade_from.txt upgraded with this tree"
+# one check in the total: it passes when every comparison of tools/upgrade_test.sh passes (its
+# own line "upgrade: N checks passed, M failed" details them, in .local/test-logs/upgrade.log)
+UPGRADE_HTTP_PORT="$TEST_HTTP_PORT" bash "$REPO/tools/upgrade_test.sh" 2>&1 \
+    | tee "$LOGDIR/upgrade.log" >&2
+upgrade_rc=${PIPESTATUS[0]}
+upgrade_passed=0; upgrade_failed=1
+if [ "$upgrade_rc" -eq 0 ] \
+    && tail -n 1 "$LOGDIR/upgrade.log" | grep -qE "^upgrade: [0-9]+ checks passed, 0 failed$"; then
+    upgrade_passed=1; upgrade_failed=0
+else
+    failures=1
+fi
+
+say "Odoo: $odoo_passed passed, $odoo_failed failed; pytest: $py_passed passed, $py_failed failed; linters: $([ "$lint_failed" -eq 0 ] && echo clean || echo failed); upgrade: $([ "$upgrade_failed" -eq 0 ] && echo passed || echo failed)"
+echo "$((odoo_passed + py_passed + lint_passed + upgrade_passed)) passed, $((odoo_failed + py_failed + lint_failed + upgrade_failed)) failed"
 exit $failures
