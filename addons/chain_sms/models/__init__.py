@@ -11,6 +11,5 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_users
-from . import res_partner_wallet
 from . import pos_order
 from . import chain_count_card_package
