@@ -451,9 +451,10 @@ class ResPartner(models.Model):
 
     @api.model
     def _chain_flush_till(self):
-        super()._chain_flush_till()
+        result = super()._chain_flush_till()
         for model in ("chain.wallet.account", "chain.count.card.package"):
             self.env[model].flush_model()
+        return result
 
     @api.model
     def _chain_till_columns(self, partner):
