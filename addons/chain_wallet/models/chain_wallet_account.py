@@ -378,7 +378,10 @@ class ChainWalletAccount(models.Model):
 
             def move_factory(principal, bonus):
                 return partner._chain_wallet_simple_move(
-                    store, _("Stored-value payment"), principal + bonus, counterpart_account
+                    store,
+                    self.env._("Stored-value payment"),
+                    principal + bonus,
+                    counterpart_account,
                 )
 
             line = Ledger._post(
@@ -439,7 +442,7 @@ class ChainWalletAccount(models.Model):
 
             def move_factory(principal, bonus):
                 return partner._chain_wallet_simple_move(
-                    store, _("Stored-value refund"), principal + bonus, counterpart_account
+                    store, self.env._("Stored-value refund"), principal + bonus, counterpart_account
                 )
 
         line = Ledger._post(
@@ -475,17 +478,23 @@ class ChainWalletAccount(models.Model):
         def move_factory(principal, bonus):
             accounts = store.company_id._chain_wallet_accounts()
             return store.company_id._chain_wallet_post(
-                _("Stored-value withdrawal of %(member)s", member=partner.display_name),
+                self.env._("Stored-value withdrawal of %(member)s", member=partner.display_name),
                 [
                     (
                         accounts["liability"],
                         -(principal + bonus),
                         0.0,
                         partner,
-                        _("Member deposit paid out"),
+                        self.env._("Member deposit paid out"),
                     ),
-                    (journal.default_account_id, 0.0, -principal, partner, _("Withdrawal")),
-                    (accounts["bonus"], 0.0, -bonus, partner, _("Bonus voided")),
+                    (
+                        journal.default_account_id,
+                        0.0,
+                        -principal,
+                        partner,
+                        self.env._("Withdrawal"),
+                    ),
+                    (accounts["bonus"], 0.0, -bonus, partner, self.env._("Bonus voided")),
                 ],
                 journal=journal,
             )
@@ -536,7 +545,10 @@ class ChainWalletAccount(models.Model):
 
         def move_factory(principal_delta, bonus_delta):
             return partner._chain_wallet_simple_move(
-                store, _("Stored-value adjustment"), principal_delta + bonus_delta, counterpart
+                store,
+                self.env._("Stored-value adjustment"),
+                principal_delta + bonus_delta,
+                counterpart,
             )
 
         line = (
@@ -628,17 +640,23 @@ class ChainWalletAccount(models.Model):
         def move_factory(principal_delta, bonus_delta):
             accounts = store.company_id._chain_wallet_accounts()
             return store.company_id._chain_wallet_post(
-                _("Stored value of %(member)s expired", member=partner.display_name),
+                self.env._("Stored value of %(member)s expired", member=partner.display_name),
                 [
                     (
                         accounts["liability"],
                         -(principal_delta + bonus_delta),
                         0.0,
                         partner,
-                        _("Expired"),
+                        self.env._("Expired"),
                     ),
-                    (accounts["breakage"], 0.0, -principal_delta, partner, _("Expired principal")),
-                    (accounts["bonus"], 0.0, -bonus_delta, partner, _("Expired bonus")),
+                    (
+                        accounts["breakage"],
+                        0.0,
+                        -principal_delta,
+                        partner,
+                        self.env._("Expired principal"),
+                    ),
+                    (accounts["bonus"], 0.0, -bonus_delta, partner, self.env._("Expired bonus")),
                 ],
             )
 
