@@ -40,6 +40,7 @@ class TestTierPoints(ChainMemberCase):
         cls.member = cls.env["res.partner"].chain_register_member(
             {"name": "Wang Fang", "mobile": "13711112222"}, store=cls.store_a
         )
+        cls.member._chain_set_tier(cls.regular, "manual")
 
     def test_points_qualify_for_an_either_tier(self):
         partner_class = type(self.member)
