@@ -1,6 +1,6 @@
 {
     "name": "Chain Loyalty",
-    "summary": "Cross-store points, member promotions and the cashier's member experience in POS",
+    "summary": "Cross-store points, member promotions, the points tender and rewards in POS",
     "version": "18.0.1.0.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/chain-member-suite/chain-member-suite",

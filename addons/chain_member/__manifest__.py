@@ -1,7 +1,7 @@
 {
     "name": "Chain Members",
     "summary": "One membership system for a chain of direct and franchise stores: "
-    "stores, roles, members, cards, tiers, reminders, member portal",
+    "stores, roles, members, cards, tiers, reminders, member portal, the member at the till",
     "version": "18.0.2.0.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/chain-member-suite/chain-member-suite",
@@ -35,6 +35,11 @@
         "demo/chain_demo.xml",
         "demo/chain_member_demo.xml",
     ],
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "chain_member/static/src/**/*",
+        ],
+    },
     "installable": True,
     "uninstall_hook": "uninstall_hook",
 }

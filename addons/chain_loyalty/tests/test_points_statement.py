@@ -63,21 +63,6 @@ class TestPointsStatement(LoyaltyCase):
         self.assertEqual(summary["points_value"], 15.0)
         self.assertEqual(summary["redeem_min_points"], 100)
 
-    def test_till_search_puts_the_exact_match_first(self):
-        other = self.env["res.partner"].create(
-            {"name": "Mei Prefix", "is_member": True, "mobile": "13800138999"}
-        )
-        Partner = self.env["res.partner"].with_user(self.cashier_a)
-        result = Partner.chain_pos_search(self.member.mobile, self.config_a.id)
-        self.assertEqual(result["exact_id"], self.member.id)
-        self.assertEqual(result["ids"][0], self.member.id)
-        prefix = Partner.chain_pos_search("1380013", self.config_a.id)
-        self.assertIn(other.id, prefix["ids"])
-        self.assertIn(self.member.id, prefix["ids"])
-        self.assertEqual({row["id"] for row in prefix["res.partner"]}, set(prefix["ids"]))
-        by_name = Partner.chain_pos_search("mei pre", self.config_a.id)
-        self.assertEqual(by_name["ids"], [other.id])
-
     def test_till_quick_registration(self):
         result = (
             self.env["res.partner"]

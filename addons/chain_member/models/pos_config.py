@@ -20,6 +20,15 @@ class PosConfig(models.Model):
         index=True,
         help="The store this point of sale belongs to; its operations are recorded there.",
     )
+    chain_member_till = fields.Boolean(
+        compute="_compute_chain_member_till",
+        help="A till of a chain store: the member panel (and the chain's tenders) are shown.",
+    )
+
+    @api.depends("chain_store_id")
+    def _compute_chain_member_till(self):
+        for config in self:
+            config.chain_member_till = bool(config.chain_store_id)
 
     @api.model_create_multi
     def create(self, vals_list):

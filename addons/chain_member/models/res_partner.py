@@ -12,7 +12,8 @@ from odoo import _, api, fields, models, modules, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.sql_db import Cursor
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import SQL, consteq, html2plaintext
+from odoo.tools.misc import hmac
 
 from odoo.addons.auth_signup.models.res_users import SignupError
 
@@ -57,6 +58,22 @@ CARD_LOOKUP_FIELDS = ["number", "state", "expiry_date", "partner_id"]
 
 # A portal QR code carries the card number behind this prefix.
 CARD_QR_PREFIX = "CHM:"
+
+# What an alliance merchant's till never receives about a member (see _chain_merchant_till).
+MERCHANT_HIDDEN_FIELDS = (
+    "street",
+    "city",
+    "state_id",
+    "country_id",
+    "vat",
+    "phone",
+    "zip",
+    "mobile",
+    "email",
+    "barcode",
+    "parent_name",
+    "contact_address",
+)
 
 # Consent fields: each consent keeps the date and channel it was given or withdrawn on.
 CONSENTS = ("marketing_consent", "transactional_consent")
@@ -316,6 +333,17 @@ class ResPartner(models.Model):
         self.env.cr.execute(
             "CREATE UNIQUE INDEX IF NOT EXISTS res_partner_member_mobile_unique "
             "ON res_partner (mobile) WHERE is_member AND active AND mobile IS NOT NULL"
+        )
+        # The till's prefix search (see _chain_prefix_search): index range scans only.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS res_partner_chain_member_mobile_prefix
+                ON res_partner (mobile text_pattern_ops) WHERE is_member AND active;
+            CREATE INDEX IF NOT EXISTS res_partner_chain_member_code_prefix
+                ON res_partner (member_code text_pattern_ops) WHERE member_code IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS res_partner_chain_member_name_prefix
+                ON res_partner (lower(name) text_pattern_ops) WHERE is_member AND active;
+            """
         )
 
     @api.model_create_multi
@@ -1808,3 +1836,194 @@ class ResPartner(models.Model):
         self.env.flush_all()
         self.env.cr.execute("SELECT txid_current_if_assigned() IS NULL")
         return self.env.cr.fetchone()[0]
+
+    # ------------------------------------------------------------------------------------------
+    # At the till: the cashier's member experience (search, panel, quick registration, lookup)
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        """The till tells members from other customers (the member panel, the search)."""
+        return super()._load_pos_data_fields(config_id) + ["is_member", "member_code"]
+
+    @api.model
+    def chain_pos_member_summary(self, partner_id, config_id=False, till_token=False):
+        """The till's member panel for ``partner_id`` (empty dict for a non-member). An alliance
+        merchant gets it only for a member its till identified today (``till_token``, given by
+        ``chain_pos_identify`` / ``chain_pos_search``) or its stores have served: never for
+        any member by id."""
+        merchant = self._chain_merchant_till(config_id)
+        partner = (self.sudo() if merchant else self).browse(partner_id).exists()
+        if not partner or not partner.is_member:
+            return {}
+        if (
+            merchant
+            and not consteq(till_token or "", self._chain_till_token(partner.id))
+            and not partner._chain_served_in(self.env.user.sudo().chain_store_ids)
+        ):
+            return {}
+        summary = partner._chain_till_summary(partner.member_card_id)
+        return self._chain_merchant_summary(summary) if merchant else summary
+
+    @api.model
+    def chain_pos_identify(self, token, config_id=False):
+        """A card swiped or scanned, a portal QR or a typed mobile at the till: the member's POS
+        fields and till summary, or {"error": message}. Every lookup is an exact match, so an
+        alliance merchant's till may use it too (without the member's contact details)."""
+        merchant = self._chain_merchant_till(config_id)
+        finder = self.sudo() if merchant else self
+        summary = finder.chain_lookup_member(token)
+        if summary.get("error") or not summary.get("partner_id"):
+            return {"error": summary.get("error") or _("No member found.")}
+        partner = finder.browse(summary["partner_id"])
+        return {
+            "summary": self._chain_merchant_summary(summary) if merchant else summary,
+            "res.partner": partner._chain_pos_rows(config_id, merchant),
+        }
+
+    @api.model
+    def chain_pos_search(self, query, config_id=False, limit=20):
+        """The till's member search as the cashier types: the exact match (card number, portal
+        QR, member code or mobile) first, then members whose mobile, member code or name starts
+        with ``query``, through indexed prefix lookups only (never a scan of all partners).
+        Returns {"exact_id", "ids", "res.partner": [POS fields of the partners]}. An alliance
+        merchant's till gets the exact match only: it never browses the members."""
+        query = (query or "").strip()
+        result = {"exact_id": False, "ids": [], "res.partner": []}
+        if len(query) < 2:
+            return result
+        merchant = self._chain_merchant_till(config_id)
+        finder = self.sudo() if merchant else self
+        exact = finder.chain_lookup_member(query)
+        ids = []
+        if exact.get("partner_id") and not exact.get("error"):
+            result["exact_id"] = exact["partner_id"]
+            ids.append(exact["partner_id"])
+        if merchant:
+            partners = finder.browse(ids)
+            if ids:  # the panel of the member found (with its till token)
+                result["summaries"] = {ids[0]: self._chain_merchant_summary(exact)}
+        else:
+            ids += [pid for pid in self._chain_prefix_search(query, limit) if pid not in ids]
+            # the prefix lookups are raw SQL: keep only what the user may read (record rules)
+            partners = self.browse(ids[:limit])._filtered_access("read")
+        result["ids"] = partners.ids
+        result["res.partner"] = partners._chain_pos_rows(config_id, merchant)
+        return result
+
+    @api.model
+    def _chain_prefix_search(self, query, limit):
+        """Ids of members whose mobile (national number), member code or name starts with
+        ``query``: three index range scans (see init) joined by UNION."""
+        digits = query.replace(" ", "").replace("-", "")
+        country = self.env.company.chain_phone_country_id or self.env.ref("base.cn")
+        like = self._chain_like_prefix
+        branches, params = [], []
+        if digits.lstrip("+").isdigit():
+            prefix = digits if digits.startswith("+") else f"+{country.phone_code}{digits}"
+            branches.append(
+                "(SELECT id FROM res_partner WHERE is_member AND active AND mobile LIKE %s "
+                "ORDER BY mobile LIMIT %s)"
+            )
+            params += [like(prefix), limit]
+        if query[:1].upper() == "M" and query[1:].isdigit():
+            branches.append(
+                "(SELECT id FROM res_partner WHERE member_code LIKE %s "
+                "ORDER BY member_code LIMIT %s)"
+            )
+            params += [like(query.upper()), limit]
+        if not digits.isdigit():
+            branches.append(
+                "(SELECT id FROM res_partner WHERE is_member AND active AND lower(name) LIKE %s "
+                "ORDER BY lower(name) LIMIT %s)"
+            )
+            params += [like(query.lower()), limit]
+        if not branches:
+            return []
+        self.env.cr.execute(" UNION ALL ".join(branches), params)  # noqa: S608
+        seen, ids = set(), []
+        for (pid,) in self.env.cr.fetchall():
+            if pid not in seen:
+                seen.add(pid)
+                ids.append(pid)
+        return ids[:limit]
+
+    @staticmethod
+    def _chain_like_prefix(text):
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+    @api.model
+    def chain_pos_register(self, vals, config_id):
+        """Quick registration at the till (name and mobile): returns the POS fields of the new
+        member and its till summary."""
+        config = self.env["pos.config"].browse(config_id)
+        store = config.chain_store_id
+        if not store:
+            raise UserError(_("This point of sale belongs to no chain store."))
+        values = {key: vals.get(key) for key in ("name", "mobile") if vals.get(key)}
+        partner = self.chain_register_member(values, channel="pos", store=store)
+        return {
+            "res.partner": partner.read(self._load_pos_data_fields(config_id), load=False),
+            "summary": partner._chain_till_summary(partner.member_card_id),
+        }
+
+    @api.model
+    def _chain_merchant_till(self, config_id):
+        """Whether the user is an alliance merchant at one of its own tills.
+
+        Members are hidden from alliance merchants (record rule of chain_member): their till
+        finds a member only through the exact lookups of the till services, which then read the
+        member as superuser and leave out the contact details. A merchant at another store's
+        till is refused. Chain staff (and superuser) get False: they read members under their
+        own rights."""
+        user = self.env.user
+        if (
+            self.env.su
+            or not user.has_group("chain_member.group_chain_partner_merchant")
+            or user.has_group("chain_member.group_chain_cashier")
+        ):
+            return False
+        store = self.env["pos.config"].sudo().browse(config_id).exists().chain_store_id
+        if not store or store not in user.sudo().chain_store_ids:
+            raise AccessError(_("This point of sale is not one of your stores."))
+        return True
+
+    def _chain_pos_rows(self, config_id, merchant=False):
+        """The POS fields of these partners for the till (without the contact details when
+        the till is an alliance merchant's)."""
+        rows = self.read(self._load_pos_data_fields(config_id), load=False)
+        if merchant:
+            for row in rows:
+                row.update({name: False for name in MERCHANT_HIDDEN_FIELDS if name in row})
+        return rows
+
+    @api.model
+    def _chain_till_token(self, partner_id):
+        """Proof that this user's till identified the member ``partner_id`` today."""
+        today = fields.Date.to_string(fields.Date.context_today(self))
+        return hmac(self.env(su=True), "chain_loyalty.till", f"{self.env.uid}:{partner_id}:{today}")
+
+    @api.model
+    def _chain_merchant_summary(self, summary):
+        """A till summary for an alliance merchant: the mobile number reduced to its last four
+        digits (enough to confirm the member with them) and the till token that lets the till
+        refresh this member's panel today. Extension hook: chain_loyalty leaves out the
+        rewards."""
+        mobile = summary.get("mobile") or ""
+        return dict(
+            summary,
+            mobile=f"···{mobile[-4:]}" if mobile else "",
+            till_token=self._chain_till_token(summary["partner_id"]),
+        )
+
+    def _chain_served_in(self, stores):
+        """Whether this member has an order in one of ``stores``. Extension hook: chain_loyalty
+        counts the points movements too."""
+        self.ensure_one()
+        return bool(
+            self.env["pos.order"]
+            .sudo()
+            .search_count(
+                [("partner_id", "=", self.id), ("config_id.chain_store_id", "in", stores.ids)],
+                limit=1,
+            )
+        )

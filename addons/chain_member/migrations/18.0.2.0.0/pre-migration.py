@@ -10,6 +10,10 @@ balance, ledger line and journal entry stays as it is.
 The points of the tiers (threshold, multiplier, the rules that count points) moved to
 chain_loyalty in the same version: their xml ids move too when chain_loyalty is installed.
 
+The cashier's member experience at the till moved from chain_loyalty to chain_member in the same
+version: its field ``pos.config.chain_member_till`` (computed, not stored: no data) changes
+module when chain_loyalty is installed.
+
 The xml ids move with openupgradelib (OCA's migration library). A database where chain_wallet
 is already installed (an upgrade run twice) is left as it is."""
 
@@ -20,6 +24,9 @@ from openupgradelib import openupgrade
 _logger = logging.getLogger(__name__)
 
 OLD, NEW, LOYALTY = "chain_member", "chain_wallet", "chain_loyalty"
+
+# the cashier's member experience at the till, moved from chain_loyalty (computed, not stored)
+TILL_FIELDS = {"pos.config": ["chain_member_till"]}
 
 # the ledgers' idempotency key (chain.ledger.mixin, chain_member)
 LEDGER_KEY_CONSTRAINT = "_idempotency_key_unique"
@@ -213,6 +220,7 @@ def migrate(cr, version):
     if not version:
         return
     _move_tier_points(cr)
+    _move_till_fields(cr)
     if _state(cr, NEW) not in ("installed", "to upgrade"):
         _move_wallet(cr)
     _ledger_keys_to_core(cr)
@@ -259,6 +267,14 @@ def _move_tier_points(cr):
               AND c.name = 'chain_member_tier_multiplier_positive'""",
         [OLD, LOYALTY],
     )
+
+
+def _move_till_fields(cr):
+    """The fields of the member experience at the till, defined by chain_member now."""
+    if _state(cr, LOYALTY) not in ("installed", "to upgrade"):
+        return
+    for model, fields in TILL_FIELDS.items():
+        openupgrade.update_module_moved_fields(cr, model, fields, LOYALTY, OLD)
 
 
 def _ledger_keys_to_core(cr):

@@ -4,16 +4,17 @@ import { useService } from "@web/core/utils/hooks";
 import { usePos } from "@point_of_sale/app/store/pos_hook";
 import { makeAwaitable } from "@point_of_sale/app/store/make_awaitable_dialog";
 import { TextInputPopup } from "@point_of_sale/app/utils/input_popups/text_input_popup";
-import { ChainQuickRegisterDialog } from "@chain_loyalty/app/components/quick_register_dialog/quick_register_dialog";
-import { ChainRewardsDialog } from "@chain_loyalty/app/components/rewards_dialog/rewards_dialog";
+import { ChainQuickRegisterDialog } from "@chain_member/app/components/quick_register_dialog/quick_register_dialog";
 
 /**
  * The member panel of the product screen: who the member is (name, tier, birthday), what they
- * hold (points and their value, stored value, count cards), alerts (card lost or expiring, low
- * balance), and the member actions of the till. Everything comes from the server's till summary.
+ * hold (stored value, count cards: shown when the till summary has them), alerts (card lost or
+ * expiring, low balance), and the member actions of the till. Everything comes from the
+ * server's till summary (``_chain_till_summary``, which the other addons extend); the other
+ * addons add their parts by extending the template (chain_loyalty: the points and the rewards).
  */
 export class ChainMemberPanel extends Component {
-    static template = "chain_loyalty.ChainMemberPanel";
+    static template = "chain_member.ChainMemberPanel";
     static props = {};
 
     setup() {
@@ -61,10 +62,6 @@ export class ChainMemberPanel extends Component {
 
     onClickRegister() {
         this.dialog.add(ChainQuickRegisterDialog, {});
-    }
-
-    onClickRewards() {
-        this.dialog.add(ChainRewardsDialog, { partner: this.partner });
     }
 
     onClickRefresh() {

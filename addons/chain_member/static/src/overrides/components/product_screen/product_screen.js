@@ -1,6 +1,6 @@
 import { patch } from "@web/core/utils/patch";
 import { ProductScreen } from "@point_of_sale/app/screens/product_screen/product_screen";
-import { ChainMemberPanel } from "@chain_loyalty/app/components/member_panel/member_panel";
+import { ChainMemberPanel } from "@chain_member/app/components/member_panel/member_panel";
 
 const CARD_QR_PREFIX = "CHM:";
 

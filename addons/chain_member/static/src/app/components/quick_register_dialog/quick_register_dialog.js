@@ -6,7 +6,7 @@ import { usePos } from "@point_of_sale/app/store/pos_hook";
 
 /** Quick registration at the till: name and mobile; the new member is set on the order. */
 export class ChainQuickRegisterDialog extends Component {
-    static template = "chain_loyalty.ChainQuickRegisterDialog";
+    static template = "chain_member.ChainQuickRegisterDialog";
     static components = { Dialog };
     static props = { close: Function };
 

@@ -69,7 +69,7 @@ patch(PosStore.prototype, {
         const order = this.get_order();
         const number = String(token).trim().replace(/^CHM:/, "");
         if (order?.get_partner() === partner && number === result.summary.card_number) {
-            order.chainSetCardNumber(number);
+            order.chainSetCardNumber?.(number); // chain_wallet keeps the card on the order
         }
         return partner;
     },
