@@ -443,3 +443,26 @@ def test_the_upgrade_test_fails_without_git(tmp_path):
     assert result.returncode == 1
     assert "git is not installed" in result.stderr
     assert result.stdout.splitlines()[-1] == "upgrade: 0 checks passed, 1 failed"
+
+
+def test_a_dropped_database_constraint_or_trigger_fails():
+    """An upgrade that leaves the rows alone but drops a guard of the database (a ledger's
+    unique key, a balance CHECK, the append-only trigger) is caught."""
+    old = snapshot()
+    old["constraints"] = [
+        ["chain_wallet_account", "chain_wallet_account_principal_not_negative", "c"],
+        ["chain_wallet_transaction", "chain_wallet_transaction_idempotency_key_unique", "u"],
+    ]
+    old["triggers"] = [["chain_wallet_transaction", "chain_wallet_transaction_append_only"]]
+    same = {**old}
+    assert run_compare(old, same)[1] == {}
+    new = {**old, "constraints": old["constraints"][:1], "triggers": []}
+    _checks, failed, _notes = run_compare(old, new)
+    assert failed == {
+        "database constraints: every one still exists": [
+            "chain_wallet_transaction chain_wallet_transaction_idempotency_key_unique u"
+        ],
+        "database triggers: every one still exists": [
+            "chain_wallet_transaction chain_wallet_transaction_append_only"
+        ],
+    }

@@ -277,6 +277,19 @@ def compare_schema(old, new, allowed):
     added_fields = len(fields_after - {tuple(f) for f in old["fields"]})
     if added_fields:
         notes.append(f"fields added: {added_fields}")
+    for key, label, width in (
+        ("constraints", "database constraints: every one still exists", 3),
+        ("triggers", "database triggers: every one still exists", 2),
+    ):
+        if key not in old:
+            continue  # a snapshot taken before these were recorded
+        after = {tuple(item) for item in new.get(key, [])}
+        check = Check(label)
+        for item in old[key]:
+            item = tuple(item[:width])
+            if item not in after and not allowed.allows("table", item[0]):
+                check.problems.append(" ".join(item))
+        checks.append(check)
     for table, count in sorted(old["counts"].items()):
         check = Check(f"count of {table}")
         if allowed.allows("table", table):

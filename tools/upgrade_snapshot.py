@@ -350,6 +350,24 @@ class Snapshot:
                 table: self.query(f"SELECT count(*) FROM {quote(table)}")[0][0] for table in COUNTED
             },
             "modules": dict(self.query("SELECT name, state FROM ir_module_module")),
+            # the database's own guards: unique, check and foreign-key constraints, and the
+            # triggers (the ledgers' append-only trigger among them), of every public table
+            "constraints": sorted(
+                [table, name, kind]
+                for table, name, kind in self.query(
+                    """SELECT con.conrelid::regclass::text, con.conname, con.contype::text
+                         FROM pg_constraint con
+                         JOIN pg_namespace ns ON ns.oid = con.connamespace
+                        WHERE ns.nspname = 'public' AND con.contype IN ('u', 'c', 'f', 'p')"""
+                )
+            ),
+            "triggers": sorted(
+                [table, name]
+                for table, name in self.query(
+                    """SELECT tg.tgrelid::regclass::text, tg.tgname FROM pg_trigger tg
+                        WHERE NOT tg.tgisinternal"""
+                )
+            ),
         }
 
 
