@@ -39,6 +39,9 @@
         "point_of_sale._assets_pos": [
             "chain_member/static/src/**/*",
         ],
+        "web.assets_tests": [
+            "chain_member/static/tests/tours/**/*",
+        ],
     },
     "installable": True,
     "uninstall_hook": "uninstall_hook",

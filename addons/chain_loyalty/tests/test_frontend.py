@@ -1,20 +1,26 @@
 from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
+
+from odoo.addons.chain_member.tests.common_pos import ChainPosTourCommon
 
 CARD_NUMBER = "8860999900000014"  # the tours scan it (static/tests/tours/chain_loyalty_tours.js)
 
 
 @tagged("post_install", "-at_install")
-class TestLoyaltyTours(HttpCase):
-    """The cashier's member experience in the POS, in headless Chromium: find the member by
-    card and by phone, earn, pay with points + stored value + cash, refund. The server is
-    checked after each tour."""
+class TestLoyaltyTours(ChainPosTourCommon):
+    """The cashier's member experience in the POS, in headless Chromium, on Odoo's POS tour
+    fixture made a chain till (chain_member's ``ChainPosTourCommon``): find the member by card
+    and by phone, earn, pay with points + stored value + cash, refund. The server is checked
+    after each tour."""
+
+    store_code = "TOUR"
+    cashier_extra_groups = "account.group_account_invoice"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        env = cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        env = cls.env
         env["ir.config_parameter"].sudo().set_param("chain_member.wallet_pin_required", "False")
         env["chain.topup.rule"].search([]).active = False
         cls.program = env.ref("chain_loyalty.points_program")
@@ -38,39 +44,7 @@ class TestLoyaltyTours(HttpCase):
                 "expiry_months": 12,
             }
         )
-        company = env.company
-        cls.store = env["chain.store"].create(
-            {"code": "TOUR", "name": "Tour Store", "kind": "direct"}
-        )
-        cls.cashier = new_test_user(
-            env,
-            login="chain_tour_cashier",
-            groups="chain_member.group_chain_cashier,point_of_sale.group_pos_user,account.group_account_invoice",
-            name="Tour Cashier",
-        )
-        cls.cashier.chain_store_ids = [Command.set(cls.store.ids)]
-        journal = env["account.journal"].create(
-            {"name": "Tour cash", "code": "TCSH", "type": "cash", "company_id": company.id}
-        )
-        cash = env["pos.payment.method"].create(
-            {"name": "Cash", "journal_id": journal.id, "company_id": company.id}
-        )
-        cls.config = env["pos.config"].create(
-            {
-                "name": "Tour Till",
-                "chain_store_id": cls.store.id,
-                "payment_method_ids": [Command.set(cash.ids)],
-            }
-        )
-        cls.rice = env["product.product"].create(
-            {
-                "name": "Tour Rice",
-                "type": "consu",
-                "list_price": 50.0,
-                "taxes_id": [Command.clear()],
-                "available_in_pos": True,
-            }
-        )
+        cls.rice = cls._chain_product("Tour Rice", 50.0, type="consu")
         Partner = env["res.partner"]
         cls.card_member = Partner.chain_register_member(
             {"name": "Tour Card Member", "mobile": "13900139001"}, store=cls.store
@@ -87,24 +61,17 @@ class TestLoyaltyTours(HttpCase):
         cls.phone_member = Partner.chain_register_member(
             {"name": "Zzz Tour Phone Member", "mobile": "13900139002"}, store=cls.store
         )
-        cls.cash_journal = journal
 
     def points(self, partner):
         partner.invalidate_recordset(["points_balance"])
         return partner.points_balance
 
     def orders(self, partner):
-        return self.env["pos.order"].search(
-            [("partner_id", "=", partner.id), ("config_id", "=", self.config.id)], order="id"
-        )
+        return self.chain_orders(partner)
 
     def test_find_member_by_card_and_phone_and_earn(self):
         self.card_member._chain_points_account()._earn(1000, store=self.store)
-        self.start_tour(
-            f"/pos/ui?config_id={self.config.id}",
-            "ChainLoyaltyFindAndEarnTour",
-            login="chain_tour_cashier",
-        )
+        self.start_chain_tour("ChainLoyaltyFindAndEarnTour")
         self.assertEqual(self.points(self.card_member), 1050)
         self.assertEqual(self.points(self.phone_member), 50)
         self.assertEqual(self.orders(self.card_member).chain_points_earned, 50)
@@ -114,11 +81,7 @@ class TestLoyaltyTours(HttpCase):
         self.card_member._chain_wallet_account(self.store)._topup(
             50.0, store=self.store, journal=self.cash_journal
         )
-        self.start_tour(
-            f"/pos/ui?config_id={self.config.id}",
-            "ChainLoyaltyRedeemSplitRefundTour",
-            login="chain_tour_cashier",
-        )
+        self.start_chain_tour("ChainLoyaltyRedeemSplitRefundTour")
         sale, refund = self.orders(self.card_member)
         self.assertEqual(
             sorted(
@@ -144,11 +107,7 @@ class TestLoyaltyTours(HttpCase):
         self.card_member._chain_points_account()._earn(5000, store=self.store)
         self.card_member._chain_wallet_account(self.store)._set_pin("2468", store=self.store)
         self.card_member.member_card_ids._report_lost("lost on the bus", store=self.store)
-        self.start_tour(
-            f"/pos/ui?config_id={self.config.id}",
-            "ChainLoyaltyLostCardPointsTour",
-            login="chain_tour_cashier",
-        )
+        self.start_chain_tour("ChainLoyaltyLostCardPointsTour")
         sale = self.orders(self.card_member)
         self.assertEqual(sale.chain_points_spent, 2000)
         points_line = sale.payment_ids.filtered("payment_method_id.chain_points")
@@ -161,11 +120,7 @@ class TestLoyaltyTours(HttpCase):
 
     def test_quick_registration_at_the_till(self):
         self.program.registration_bonus = 100
-        self.start_tour(
-            f"/pos/ui?config_id={self.config.id}",
-            "ChainLoyaltyQuickRegisterTour",
-            login="chain_tour_cashier",
-        )
+        self.start_chain_tour("ChainLoyaltyQuickRegisterTour")
         member = self.env["res.partner"].search([("name", "=", "Tour New Member")])
         self.assertEqual(len(member), 1)
         self.assertTrue(member.is_member)
@@ -186,24 +141,12 @@ class TestLoyaltyTours(HttpCase):
         self.assertEqual(self.points(member), 150)
 
     def test_rewards_dialog_exchanges_points_for_a_gift(self):
-        mug = self.env["product.product"].create(
-            {
-                "name": "Tour Mug",
-                "type": "consu",
-                "list_price": 25.0,
-                "taxes_id": [Command.clear()],
-                "available_in_pos": True,
-            }
-        )
+        mug = self._chain_product("Tour Mug", 25.0, type="consu")
         Reward = self.env["chain.points.reward"]
         reward = Reward.create({"name": "Tour Mug", "product_id": mug.id, "points_cost": 300})
         Reward.create({"name": "Tour Bicycle", "product_id": mug.id, "points_cost": 5000})
         self.card_member._chain_points_account()._earn(1000, store=self.store)
-        self.start_tour(
-            f"/pos/ui?config_id={self.config.id}",
-            "ChainLoyaltyRewardsTour",
-            login="chain_tour_cashier",
-        )
+        self.start_chain_tour("ChainLoyaltyRewardsTour")
         order = self.orders(self.card_member)
         gift = order.lines.filtered("chain_points_reward_id")
         self.assertEqual((gift.product_id, gift.chain_points_reward_id), (mug, reward))
@@ -264,11 +207,7 @@ class TestLoyaltyTours(HttpCase):
                 ],
             }
         )
-        self.start_tour(
-            f"/pos/ui?config_id={self.config.id}",
-            "ChainLoyaltyMemberPromotionsTour",
-            login="chain_tour_cashier",
-        )
+        self.start_chain_tour("ChainLoyaltyMemberPromotionsTour")
         gold_order = self.orders(self.card_member)
         self.assertEqual(gold_order.amount_total, 90.0)
         self.assertEqual(gold_order.lines.reward_id.program_id, tier_program)
@@ -283,13 +222,12 @@ class TestLoyaltyTours(HttpCase):
         shop = self.env["chain.store"].create(
             {"code": "TOURM", "name": "Tour Book Shop", "kind": "alliance"}
         )
-        merchant = new_test_user(
-            self.env,
-            login="chain_tour_merchant",
-            groups="chain_member.group_chain_partner_merchant,point_of_sale.group_pos_user",
-            name="Tour Merchant",
+        merchant = self._chain_till_user(
+            "chain_tour_merchant",
+            "Tour Merchant",
+            "chain_member.group_chain_partner_merchant",
+            shop,
         )
-        merchant.chain_store_ids = [Command.set(shop.ids)]
         journal = self.env["account.journal"].create(
             {"name": "Shop cash", "code": "TSHC", "type": "cash", "company_id": self.env.company.id}
         )
@@ -304,12 +242,10 @@ class TestLoyaltyTours(HttpCase):
             }
         )
         self.card_member._chain_points_account()._earn(1000, store=self.store)
-        self.start_tour(
-            f"/pos/ui?config_id={config.id}",
-            "ChainLoyaltyMerchantTillTour",
-            login="chain_tour_merchant",
+        self.start_chain_tour(
+            "ChainLoyaltyMerchantTillTour", config=config, login="chain_tour_merchant"
         )
-        order = self.env["pos.order"].search([("config_id", "=", config.id)])
+        order = self.chain_orders(config=config)
         self.assertEqual((order.partner_id, order.state), (self.card_member, "paid"))
         self.assertEqual(order.chain_points_earned, 50)
         move = order._chain_points_moves()

@@ -16,3 +16,4 @@ from . import test_balance_turn
 from . import test_security_threat_model
 from . import test_security_member
 from . import test_member_till
+from . import test_frontend

@@ -1,7 +1,8 @@
 from unittest.mock import patch
 
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
+
+from odoo.addons.chain_member.tests.common_pos import ChainPosTourCommon
 
 from .common import ALIBABA, PLACEHOLDER, SIGN_NAME
 from .provider_servers import FakeAlibaba
@@ -10,14 +11,19 @@ VERIFICATION = "odoo.addons.chain_sms.models.chain_sms_verification.secrets.rand
 
 
 @tagged("post_install", "-at_install")
-class TestPaymentCodeTour(HttpCase):
-    """The till in headless Chromium: a large payment from the balance asks for the SMS code
-    (static/tests/tours/chain_sms_tours.js)."""
+class TestPaymentCodeTour(ChainPosTourCommon):
+    """The till in headless Chromium, on Odoo's POS tour fixture made a chain till
+    (chain_member's ``ChainPosTourCommon``): a large payment from the balance asks for the SMS
+    code (static/tests/tours/chain_sms_tours.js)."""
+
+    store_code = "T-SMS"
+    store_name = "SMS Tour Store"
+    cashier_login = "sms_tour_cashier"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        env = cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        env = cls.env
         company = env.company
         cls.alibaba = FakeAlibaba(ALIBABA["key"], ALIBABA["secret"], SIGN_NAME, {}).start()
         cls.addClassCleanup(cls.alibaba.stop)
@@ -58,11 +64,6 @@ class TestPaymentCodeTour(HttpCase):
             }
         )
         env["ir.config_parameter"].sudo().set_param("chain_member.wallet_pin_required", "False")
-        cls.store = env["chain.store"].create({"code": "T-SMS", "name": "SMS Tour Store"})
-        cls.cashier = new_test_user(
-            env, login="sms_tour_cashier", groups="chain_member.group_chain_cashier"
-        )
-        cls.cashier.chain_store_ids = [Command.set(cls.store.ids)]
         cls.member = env["res.partner"].create(
             {
                 "name": "AAA SMS Member",
@@ -73,35 +74,14 @@ class TestPaymentCodeTour(HttpCase):
             }
         )
         env["chain.topup.rule"].search([]).active = False
-        cls.haircut = env["product.product"].create(
-            {
-                "name": "SMS Haircut",
-                "type": "service",
-                "list_price": 800.0,
-                "available_in_pos": True,
-                "taxes_id": [Command.clear()],
-            }
+        cls.haircut = cls._chain_product("SMS Haircut", 800.0)
+        cls.member._chain_wallet_account(cls.store)._topup(
+            1000, store=cls.store, journal=cls.cash_journal
         )
-        journal = env["account.journal"].create(
-            {"name": "SMS tour cash", "code": "STC", "type": "cash", "company_id": company.id}
-        )
-        cash = env["pos.payment.method"].create({"name": "Cash", "journal_id": journal.id})
-        cls.config = env["pos.config"].create(
-            {
-                "name": "SMS Till",
-                "chain_store_id": cls.store.id,
-                "payment_method_ids": [Command.set(cash.ids)],
-            }
-        )
-        cls.member._chain_wallet_account(cls.store)._topup(1000, store=cls.store, journal=journal)
 
     def test_large_balance_payment_asks_for_the_sms_code(self):
         with patch(VERIFICATION, return_value=123456):
-            self.start_tour(
-                f"/pos/ui?config_id={self.config.id}",
-                "ChainSmsPaymentCodeTour",
-                login="sms_tour_cashier",
-            )
+            self.start_chain_tour("ChainSmsPaymentCodeTour")
         texts = self.alibaba.texts_to("13800138188")
         self.assertEqual(len([text for text in texts if "123456" in text]), 1, texts)
         payment = self.env["chain.wallet.transaction"].search(

@@ -1,73 +1,44 @@
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
+
+from odoo.addons.chain_member.tests.common_pos import ChainPosTourCommon
 
 
-class WalletTourCase(HttpCase):
-    """The till in headless Chromium (static/tests/tours/chain_wallet_tours.js): a store, its
-    till (cash, bank card, stored value), a cashier and the member "AAA Wallet Member"; each
-    class runs one tour and checks what the server booked."""
+class WalletTourCase(ChainPosTourCommon):
+    """The till in headless Chromium (static/tests/tours/chain_wallet_tours.js), on Odoo's POS
+    tour fixture made a chain till (chain_member's ``ChainPosTourCommon``: cash and, here, bank
+    card), with stored value, a cashier and the member "AAA Wallet Member"; each class runs one
+    tour and checks what the server booked."""
 
     tour = None
+    store_code = "T-WT"
+    store_name = "Wallet Tour Store"
+    cashier_login = "wallet_cashier"
+    cashier_name = "Wallet Cashier"
+    till_takes_bank_cards = True
     # stored value the member holds when the tour starts
     opening_balance = 0
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.env = env
-        company = env.company
+        env = cls.env
         env["ir.config_parameter"].sudo().set_param("chain_member.wallet_pin_required", "False")
-        cls.store = env["chain.store"].create({"code": "T-WT", "name": "Wallet Tour Store"})
-        cls.cashier = new_test_user(
-            env,
-            login="wallet_cashier",
-            groups="chain_member.group_chain_cashier",
-            name="Wallet Cashier",
-        )
-        cls.cashier.chain_store_ids = [Command.set(cls.store.ids)]
         cls.member = env["res.partner"].create(
             {"name": "AAA Wallet Member", "is_member": True, "mobile": "13800138188"}
         )
         env["chain.topup.rule"].search([]).active = False
-        cls.haircut = cls._service("Wallet Haircut", 150.0)
-        cls.colour = cls._service("Wallet Colour", 100.0)
-        cls.cash_journal = env["account.journal"].create(
-            {"name": "Wallet tour cash", "code": "WTC", "type": "cash", "company_id": company.id}
-        )
-        bank_journal = env["account.journal"].create(
-            {"name": "Wallet tour bank", "code": "WTB", "type": "bank", "company_id": company.id}
-        )
-        cls.cash = env["pos.payment.method"].create(
-            {"name": "Cash", "journal_id": cls.cash_journal.id}
-        )
-        cls.bank = env["pos.payment.method"].create({"name": "Bank", "journal_id": bank_journal.id})
-        cls.config = env["pos.config"].create(
-            {
-                "name": "Wallet Till",
-                "chain_store_id": cls.store.id,
-                "payment_method_ids": [Command.set((cls.cash | cls.bank).ids)],
-            }
-        )
+        # Odoo's fixture archives every product the POS sells; the top-up is the wallet's own
+        env.ref("chain_wallet.product_wallet_topup").active = True
+        cls.haircut = cls._chain_product("Wallet Haircut", 150.0)
+        cls.colour = cls._chain_product("Wallet Colour", 100.0)
         if cls.opening_balance:
             cls.member.with_user(cls.cashier)._chain_wallet_account(cls.store)._topup(
                 cls.opening_balance, store=cls.store, journal=cls.cash_journal
             )
 
-    @classmethod
-    def _service(cls, name, price):
-        return cls.env["product.product"].create(
-            {
-                "name": name,
-                "type": "service",
-                "list_price": price,
-                "available_in_pos": True,
-                "taxes_id": [Command.clear()],
-            }
-        )
-
     def run_tour(self):
-        self.start_tour(f"/pos/ui?config_id={self.config.id}", self.tour, login="wallet_cashier")
+        self.start_chain_tour(self.tour)
 
     def ledger(self):
         lines = self.env["chain.wallet.transaction"].search(
@@ -80,7 +51,7 @@ class WalletTourCase(HttpCase):
         return self.member.wallet_balance
 
     def orders(self):
-        return self.env["pos.order"].search([("config_id", "=", self.config.id)], order="id")
+        return self.chain_orders()
 
     def payments(self, order):
         return sorted(
