@@ -2,13 +2,13 @@
     "name": "Chain Members",
     "summary": "One membership system for a chain of direct and franchise stores: "
     "stores, roles, members, cards, tiers, reminders, member portal, the member at the till",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/chain-member-suite/chain-member-suite",
     "author": "Chain Member Suite",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["point_of_sale", "sale", "portal", "phone_validation"],
+    "depends": ["point_of_sale", "portal", "phone_validation"],
     "external_dependencies": {"python": ["phonenumbers", "borax"]},
     "data": [
         "security/chain_member_groups.xml",

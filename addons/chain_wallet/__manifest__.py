@@ -20,6 +20,7 @@
         "views/chain_count_card_views.xml",
         "views/chain_wallet_partner_views.xml",
         "views/chain_wallet_settings_views.xml",
+        "views/chain_member_reminder_views.xml",
         "views/portal_templates.xml",
         "views/chain_wallet_menus.xml",
     ],

@@ -16,4 +16,3 @@ from . import pos_order
 from . import pos_order_line
 from . import chain_member_reminder_type
 from . import chain_member_reminder
-from . import sale_order_line

@@ -17,9 +17,9 @@ class ChainMemberReminderType(models.Model):
     """What the nightly job looks for, one record per kind of reminder, set by headquarters.
 
     ``lead_days`` is how many days ahead the job looks for a birthday or an expiry, and how many
-    days without a purchase make a member dormant; ``threshold`` is the balance under which a
-    stored-value account is low. A type with stores raises reminders only for the members whose
-    home store is one of them.
+    days without a purchase make a member dormant (chain_wallet adds ``threshold``, the balance
+    under which a stored-value account is low). A type with stores raises reminders only for
+    the members whose home store is one of them.
     """
 
     _name = "chain.member.reminder.type"
@@ -35,14 +35,6 @@ class ChainMemberReminderType(models.Model):
         default=3,
         help="Birthday and expiries: how many days ahead to remind. Dormant member: how many "
         "days without a purchase make a member dormant.",
-    )
-    threshold = fields.Monetary(
-        string="Balance Threshold",
-        currency_field="currency_id",
-        help="Low balance: remind when a member's stored value falls below this amount.",
-    )
-    currency_id = fields.Many2one(
-        "res.currency", required=True, default=lambda self: self.env.company.currency_id
     )
     store_ids = fields.Many2many(
         "chain.store",
@@ -93,7 +85,7 @@ class ChainMemberReminderType(models.Model):
         for rtype in self:
             rtype.open_count = counts.get(rtype, 0)
 
-    @api.constrains("code", "lead_days", "threshold")
+    @api.constrains("code", "lead_days")
     def _check_settings(self):
         for rtype in self:
             limit = MAX_DORMANT_DAYS if rtype.code == "dormant" else MAX_LEAD_DAYS
@@ -107,8 +99,6 @@ class ChainMemberReminderType(models.Model):
                 )
             if rtype.code == "dormant" and not rtype.lead_days:
                 raise ValidationError(_("A member is dormant after at least one day."))
-            if rtype.threshold < 0:
-                raise ValidationError(_("The balance threshold cannot be negative."))
 
     def action_view_open_reminders(self):
         self.ensure_one()

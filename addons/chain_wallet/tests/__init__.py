@@ -17,5 +17,5 @@ from . import test_frontend
 from . import test_wallet_wizards
 from . import test_lookup_summary
 from . import test_pos_plain_user
-from . import test_tier_sale
 from . import test_portal_wallet
+from . import test_sale_prepaid

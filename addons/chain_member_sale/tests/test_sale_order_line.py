@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
@@ -27,8 +29,6 @@ class TestTierSaleDiscount(ChainMemberCase):
         Product = cls.env["product.product"]
         cls.tea = Product.create({"name": "Tea set", "list_price": 200.0, "sale_ok": True})
         service = {"type": "service", "list_price": 100.0}
-        cls.topup = Product.create({**service, "name": "Top-up 500", "chain_wallet_topup": True})
-        cls.count_card = Product.create({**service, "name": "10 washes", "chain_count_card": True})
         cls.upgrade = Product.create({**service, "name": "Gold upgrade"})
         cls.gold.upgrade_product_id = cls.upgrade
         # a store manager who also sells (quotations for the store's customers), with the
@@ -59,12 +59,28 @@ class TestTierSaleDiscount(ChainMemberCase):
         order = self._quotation(self.plain_member, [self.tea])
         self.assertEqual(order.order_line.discount, 0.0)
 
-    def test_balance_and_upgrade_products_are_not_discounted(self):
-        order = self._quotation(self.member, [self.topup, self.count_card, self.upgrade, self.tea])
+    def test_upgrade_products_are_not_discounted(self):
+        order = self._quotation(self.member, [self.upgrade, self.tea])
         discounts = {line.product_id: line.discount for line in order.order_line}
-        self.assertEqual(discounts[self.topup], 0.0)
-        self.assertEqual(discounts[self.count_card], 0.0)
         self.assertEqual(discounts[self.upgrade], 0.0)
+        self.assertEqual(discounts[self.tea], 8.0)
+
+    def test_prepaid_products_are_not_discounted(self):
+        """Whatever product._chain_is_prepaid() calls prepaid (chain_wallet: top-ups and count
+        cards, tested there) keeps its price: it is the value the member receives."""
+        prepaid = self.env["product.product"].create(
+            {"name": "Prepaid 300", "type": "service", "list_price": 300.0}
+        )
+        Product = type(self.env["product.product"])
+        original = Product._chain_is_prepaid
+
+        def is_prepaid(product):
+            return product == prepaid or original(product)
+
+        with patch.object(Product, "_chain_is_prepaid", is_prepaid):
+            order = self._quotation(self.member, [prepaid, self.tea])
+        discounts = {line.product_id: line.discount for line in order.order_line}
+        self.assertEqual(discounts[prepaid], 0.0)
         self.assertEqual(discounts[self.tea], 8.0)
 
     def test_manual_discount_is_kept(self):
