@@ -3,8 +3,9 @@
     ./run bench bench_reminders [--db NAME] [--members N] [--rebuild] [--runs 3]
                                 [--baseline-runs 2]
 
-Uses its own throwaway database (default ``bench_reminders``): creates it with chain_member
-installed (no demo data) when missing, then 1,000,000 members by SQL (generate_series) with
+Uses its own throwaway database (default ``bench_reminders``): creates it with chain_member and
+chain_wallet installed (no demo data; chain_wallet's types: low balance, count cards expiring)
+when missing, then 1,000,000 members by SQL (generate_series) with
 solar and lunar birthdays, purchase dates, tiers, member cards, stored-value accounts and count
 cards, spread over 50 stores. The data is reused at the next run (``--rebuild`` drops it).
 
@@ -81,17 +82,25 @@ def odoo_args(db):
 
 
 def ensure_database(db):
-    """Create ``db`` with chain_member installed, unless it already has it."""
+    """Create ``db`` with chain_member and chain_wallet installed, unless it already has them
+    (a database of this benchmark made before chain_wallet existed gets it installed)."""
     listed = subprocess.run(
         ["psql", "-U", "postgres", "-d", "postgres", "-tAc",
          f"SELECT 1 FROM pg_database WHERE datname = '{db}'"],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     if listed == "1":
-        return
-    print(f"Creating database {db} with chain_member (a few minutes)...", flush=True)
+        installed = subprocess.run(
+            ["psql", "-U", "postgres", "-d", db, "-tAc",
+             "SELECT count(*) FROM ir_module_module WHERE name IN ('chain_member', 'chain_wallet') "
+             "AND state = 'installed'"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        if installed == "2":
+            return
+    print(f"Installing chain_member, chain_wallet in {db} (a few minutes)...", flush=True)
     subprocess.run(
-        [sys.executable, f"{ODOO_ROOT}/odoo-bin", *odoo_args(db), "-i", "chain_member",
+        [sys.executable, f"{ODOO_ROOT}/odoo-bin", *odoo_args(db), "-i", "chain_member,chain_wallet",
          "--without-demo", "all", "--stop-after-init", "--no-http", "--log-level", "warn"],
         check=True,
     )  # fmt: skip
