@@ -7,9 +7,13 @@ synced and its session closed), so that the database has ledger lines, balances 
 entries to compare after the upgrade. It commits and prints ``upgrade-operations: ok`` last;
 any error ends the shell with a traceback and no such line (the test then fails).
 
-It is written against the API of the revision in tools/upgrade_from.txt (the private services
-``_chain_wallet_*``, ``_chain_count_card_*``, ``_chain_points_*`` and the card wizards of
-chain_member and chain_loyalty there): when that pin moves, check this script against it.
+It is written against the APIs of the revisions it upgrades from: before issue 13 (the pin in
+tools/upgrade_from.txt, ``cda56bf``) the money services were private methods of ``res.partner``
+(``_chain_wallet_*``, ``_chain_count_card_*``, ``_chain_points_*``); from issue 13 on they are on
+the records that hold the balance (``partner._chain_wallet_account(store)._topup(...)``,
+``chain.count.card.package._sell(...)``, ``partner._chain_points_account()._earn(...)``). The
+helpers below use whichever the database's code has; when the pin moves, check this script
+against that revision.
 """
 # ruff: noqa: F821 (``env`` is given by odoo-bin shell)
 # pylint: disable=undefined-variable
@@ -73,6 +77,39 @@ def order_vals(session, member, user, lines, payments):
     }
 
 
+def topup(member, amount, store, journal):
+    if hasattr(member, "_chain_wallet_account"):  # issue 13 on
+        return member._chain_wallet_account(store)._topup(amount, store=store, journal=journal)
+    return member._chain_wallet_topup(amount, store=store, journal=journal)
+
+
+def pay(member, amount, store, counterpart_account):
+    if hasattr(member, "_chain_wallet_account"):
+        return member._chain_wallet_account(store)._pay(
+            amount, store=store, counterpart_account=counterpart_account
+        )
+    return member._chain_wallet_pay(amount, store=store, counterpart_account=counterpart_account)
+
+
+def sell_count_card(member, product, store, journal):
+    Package = member.env["chain.count.card.package"]
+    if hasattr(Package, "_sell"):
+        return Package._sell(member, product, store=store, journal=journal)
+    return member._chain_count_card_sell(product, store=store, journal=journal)
+
+
+def earn_points(member, points, store):
+    if hasattr(member, "_chain_points_account"):
+        return member._chain_points_account()._earn(points, store=store, rule="purchase")
+    return member._chain_points_earn(points, store=store, rule="purchase")
+
+
+def topup_product(env):
+    return env.ref("chain_wallet.product_wallet_topup", raise_if_not_found=False) or env.ref(
+        "chain_member.product_wallet_topup"
+    )
+
+
 def run(env):
     env = env(context=dict(env.context, tracking_disable=True))
     store = env.ref("chain_member.store_direct_1")
@@ -98,9 +135,9 @@ def run(env):
     mei, lin = members[0].with_user(cashier), members[1].with_user(cashier)
 
     # stored value: two top-ups (cash journal), a backend payment
-    mei._chain_wallet_topup(500, store=store, journal=cash_journal)
-    lin._chain_wallet_topup(200, store=store, journal=cash_journal)
-    mei._chain_wallet_pay(120.5, store=store, counterpart_account=accounts["breakage"])
+    topup(mei, 500, store, cash_journal)
+    topup(lin, 200, store, cash_journal)
+    pay(mei, 120.5, store, accounts["breakage"])
 
     # a count card: a product set up by the back office, sold to Mei and used once
     service = env["product.product"].create(
@@ -119,12 +156,12 @@ def run(env):
             "chain_count_card_service_ids": [Command.set(service.ids)],
         }
     )
-    package = mei._chain_count_card_sell(card_product, store=store, journal=cash_journal)
+    package = sell_count_card(mei, card_product, store, cash_journal)
     package.with_user(cashier)._chain_count_card_use(store=store, uses=2, service=service)
 
     # points: earned by both members
-    mei._chain_points_earn(150, store=store, rule="purchase")
-    lin._chain_points_earn(30, store=store, rule="purchase")
+    earn_points(mei, 150, store)
+    earn_points(lin, 30, store)
 
     # a member card issued at the till (the wizard the cashier uses)
     env["chain.member.card.issue"].with_user(cashier).create(
@@ -147,7 +184,7 @@ def run(env):
         lambda method: method.journal_id.type in ("cash", "bank")
     )[:1]
     assert wallet_method in config.payment_method_ids and card_method
-    topup_product = env.ref("chain_member.product_wallet_topup")
+    topup_item = topup_product(env)
     payloads = [
         # a service paid partly from the balance
         order_vals(
@@ -162,7 +199,7 @@ def run(env):
             session,
             lin,
             cashier,
-            [(card_product, 1, 800.0), (topup_product, 1, 100.0)],
+            [(card_product, 1, 800.0), (topup_item, 1, 100.0)],
             [(card_method, 900.0)],
         ),
     ]
