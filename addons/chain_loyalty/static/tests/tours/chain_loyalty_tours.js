@@ -9,16 +9,18 @@ import * as TicketScreen from "@point_of_sale/../tests/tours/utils/ticket_screen
 import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
 import * as PosLoyalty from "@pos_loyalty/../tests/tours/utils/pos_loyalty_util";
 import * as Wallet from "@chain_wallet/../tests/tours/utils/chain_wallet_util";
+import {
+    fillRegistration,
+    openRegistration,
+    panelShowsMember,
+} from "@chain_member/../tests/tours/utils/chain_member_util";
 
 // Set up by chain_loyalty/tests/test_frontend.py
 const CARD_NUMBER = "8860999900000014";
 
 function panelShows(name, points) {
     return [
-        {
-            content: `the member panel shows ${name}`,
-            trigger: `.chain-member-panel .chain-member-name:contains("${name}")`,
-        },
+        panelShowsMember(name),
         {
             content: `the member panel shows ${points} points`,
             trigger: `.chain-member-panel .chain-member-points strong:contains("${points}")`,
@@ -132,11 +134,7 @@ registry.category("web_tour.tours").add("ChainLoyaltyQuickRegisterTour", {
             Chrome.startPoS(),
             Dialog.confirm("Open Register"),
             ProductScreen.clickDisplayedProduct("Tour Rice"),
-            {
-                content: "no member yet: register one from the member panel",
-                trigger: ".chain-member-panel .chain-member-register",
-                run: "click",
-            },
+            openRegistration(),
             {
                 content: "a member needs a name and a mobile number",
                 trigger: ".modal-dialog .chain-register-confirm",
@@ -146,17 +144,7 @@ registry.category("web_tour.tours").add("ChainLoyaltyQuickRegisterTour", {
                 content: "the till says what is missing",
                 trigger: ".modal-dialog .chain-register-error:contains('name and a mobile')",
             },
-            {
-                content: "type the new member's name",
-                trigger: ".modal-dialog .chain-register-name",
-                run: "edit Tour New Member",
-            },
-            {
-                content: "type the new member's mobile number, Enter registers",
-                trigger: ".modal-dialog .chain-register-mobile",
-                run: "edit 13900139077 && press Enter",
-            },
-            Dialog.isNot(),
+            ...fillRegistration("Tour New Member", "13900139077"),
             ProductScreen.customerIsSelected("Tour New Member"),
             // the registration bonus is on the panel at once
             ...panelShows("Tour New Member", "100"),

@@ -4,18 +4,16 @@ import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
-import * as TextInputPopup from "@point_of_sale/../tests/tours/utils/text_input_popup_util";
 import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
+import {
+    fillRegistration,
+    findMember,
+    openRegistration,
+    panelShowsMember,
+} from "@chain_member/../tests/tours/utils/chain_member_util";
 
 // Set up by chain_member/tests/test_frontend.py
 const CARD_NUMBER = "8860999900000022";
-
-function panelShowsMember(name) {
-    return {
-        content: `the member panel shows ${name}`,
-        trigger: `.chain-member-panel .chain-member-name:contains("${name}")`,
-    };
-}
 
 function sellAndPayInCash(product) {
     return [
@@ -25,18 +23,6 @@ function sellAndPayInCash(product) {
         PaymentScreen.clickValidate(),
         ReceiptScreen.isShown(),
         ReceiptScreen.clickNextOrder(),
-    ];
-}
-
-function findMember(token) {
-    return [
-        {
-            content: "no member yet: find one from the member panel",
-            trigger: ".chain-member-panel .chain-member-identify",
-            run: "click",
-        },
-        TextInputPopup.inputText(token),
-        Dialog.confirm("Apply"),
     ];
 }
 
@@ -74,22 +60,8 @@ registry.category("web_tour.tours").add("ChainMemberTillTour", {
                 trigger: ".chain-member-panel .chain-member-register",
             },
             // Quick registration: name and mobile, then the order is the new member's.
-            {
-                content: "register a new member from the member panel",
-                trigger: ".chain-member-panel .chain-member-register",
-                run: "click",
-            },
-            {
-                content: "type the new member's name",
-                trigger: ".modal-dialog .chain-register-name",
-                run: "edit Tour New Member",
-            },
-            {
-                content: "type the new member's mobile number, Enter registers",
-                trigger: ".modal-dialog .chain-register-mobile",
-                run: "edit 13900139077 && press Enter",
-            },
-            Dialog.isNot(),
+            openRegistration(),
+            ...fillRegistration("Tour New Member", "13900139077"),
             ProductScreen.customerIsSelected("Tour New Member"),
             panelShowsMember("Tour New Member"),
             ...sellAndPayInCash("Tour Haircut"),
