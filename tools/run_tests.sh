@@ -12,6 +12,8 @@ ODOO_LOG="$LOGDIR/odoo.log"
 PYTEST_XML="$LOGDIR/pytest.xml"
 failures=0
 say() { printf '\033[1m[test]\033[0m %s\n' "$*" >&2; }
+# the tours' browser runs offline: every host but this machine fails at once (tools/browser/chromium)
+export PATH="$REPO/tools/browser:$PATH"
 
 odoo_bin() {
     python "$ODOO_ROOT/odoo-bin" -c "$REPO/odoo.conf" --addons-path "$ADDONS_PATH" \
