@@ -1,6 +1,6 @@
 """Fixtures for the project's end-to-end tests.
 
-`./run test` installs the five addons with demo data in a fresh database and exports each
+`./run test` installs the addons with demo data in a fresh database and exports each
 addon's translation template, then runs pytest with CHAIN_TEST_DB and CHAIN_POT_DIR set.
 """
 
@@ -17,7 +17,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 ODOO_ROOT = Path(os.environ.get("ODOO_ROOT", "/opt/odoo"))
-ADDON_NAMES = ["chain_member", "chain_loyalty", "chain_stock", "chain_sms", "chain_pos_hw"]
+# every addon of the repository (a folder of addons/ with a manifest): all are installed by the
+# tests, all are checked (translations)
+ADDON_NAMES = sorted(path.parent.name for path in (REPO / "addons").glob("*/__manifest__.py"))
 
 
 def free_port():

@@ -1,0 +1,389 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.chain_member.tools.amounts import check_amount
+
+from .chain_commission_rule import EVENT_TYPES
+
+LINE_KINDS = [
+    ("sale", "Sale"),
+    ("clawback", "Clawback"),
+    ("adjustment", "Adjustment"),
+]
+# Columns written by _insert (one multi-row INSERT per order)
+INSERT_FIELDS = (
+    "date",
+    "period",
+    "employee_id",
+    "store_id",
+    "company_id",
+    "currency_id",
+    "user_id",
+    "kind",
+    "event_type",
+    "pos_order_id",
+    "pos_order_line_id",
+    "product_id",
+    "plan_id",
+    "rule_id",
+    "share",
+    "qty",
+    "base",
+    "amount",
+    "origin_id",
+    "idempotency_key",
+    "reason",
+)
+
+
+def month_start(date):
+    return fields.Date.to_date(date).replace(day=1)
+
+
+class ChainCommissionLine(models.Model):
+    """One line of the append-only commission ledger: what one employee earned (or gave back)
+    on one till line, or an adjustment.
+
+    Lines are inserted only by the server (``_post_pos_orders`` when a chain till's order is
+    paid, ``_post_adjustment`` for the adjustment wizard), never changed or deleted (ORM guard
+    and database trigger, ``chain.append.only.mixin``). Each is keyed on the till line, the
+    employee and the kind (``idempotency_key``, unique): an order is credited once however
+    often it is synced or paid. ``period`` (the month it is settled in) is the month of the
+    order, or the first month after it whose settlement of the employee and store is not
+    already approved: a settled period is never rewritten."""
+
+    _name = "chain.commission.line"
+    _inherit = ["chain.ledger.mixin"]
+    _description = "Commission Line"
+    _order = "date desc, id desc"
+    _rec_name = "idempotency_key"
+
+    date = fields.Datetime(required=True, readonly=True, index=True)
+    period = fields.Date(required=True, readonly=True, index=True, help="First day of the month.")
+    employee_id = fields.Many2one(
+        "hr.employee", required=True, readonly=True, ondelete="restrict", index=True
+    )
+    store_id = fields.Many2one(
+        "chain.store", required=True, readonly=True, ondelete="restrict", index=True
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    user_id = fields.Many2one("res.users", string="Recorded By", readonly=True)
+    kind = fields.Selection(LINE_KINDS, required=True, readonly=True, index=True)
+    event_type = fields.Selection(EVENT_TYPES, readonly=True)
+    pos_order_id = fields.Many2one(
+        "pos.order", string="POS Order", readonly=True, index="btree_not_null"
+    )
+    pos_order_line_id = fields.Many2one(
+        "pos.order.line", string="POS Order Line", readonly=True, index="btree_not_null"
+    )
+    product_id = fields.Many2one("product.product", readonly=True)
+    plan_id = fields.Many2one("chain.commission.plan", readonly=True, ondelete="restrict")
+    rule_id = fields.Many2one("chain.commission.rule", readonly=True, ondelete="restrict")
+    share = fields.Float(string="Share (%)", digits=(6, 2), readonly=True)
+    qty = fields.Float(string="Quantity", digits="Product Unit of Measure", readonly=True)
+    base = fields.Monetary(readonly=True, help="The employee's share of the line's base.")
+    amount = fields.Monetary(string="Commission", readonly=True)
+    origin_id = fields.Many2one(
+        "chain.commission.line", string="Clawed Back From", readonly=True, index="btree_not_null"
+    )
+    reason = fields.Text(readonly=True)
+    settlement_ids = fields.Many2many(
+        "chain.commission.settlement",
+        "chain_commission_settlement_line_rel",
+        "line_id",
+        "settlement_id",
+        string="Settled In",
+        readonly=True,
+    )
+    settlement_id = fields.Many2one("chain.commission.settlement", compute="_compute_settlement_id")
+
+    def _compute_settlement_id(self):
+        for line in self:
+            line.settlement_id = line.settlement_ids[:1]
+
+    def _chain_same_operation(self, employee, kind):
+        self.ensure_one()
+        return self.employee_id == employee and self.kind == kind
+
+    # ------------------------------------------------------------------------------------------
+    # The server's services
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _post_pos_orders(self, orders):
+        """Credit (and claw back) the commission of paid ``orders`` of chain tills, once per
+        order. Orders of tills of no chain store are left alone, and so are orders whose
+        payments do not cover them (whatever state the payload claimed)."""
+        for order in orders.sudo():
+            if (
+                not order.config_id.chain_store_id
+                or order.state not in ("paid", "done", "invoiced")
+                or order.chain_commission_posted
+                or not order._is_pos_order_paid()
+            ):
+                continue
+            self.sudo()._post_pos_order(order)
+        return True
+
+    @api.model
+    def _post_pos_order(self, order):
+        store = order.config_id.chain_store_id
+        plan = self.env["chain.commission.plan"]._chain_in_force(
+            order.company_id, self._chain_local_date(order.date_order)
+        )
+        context = {"store": store, "order": order, "plan": plan, "totals": {}, "periods": {}}
+        context["stored_value_share"] = order._chain_commission_stored_value_share()
+        vals_list = []
+        for line in order.lines:
+            if line.refunded_orderline_id:
+                vals_list += self._chain_clawback_vals(line, context)
+            elif plan and line.qty > 0:
+                vals_list += self._chain_sale_vals(line, context)
+        self._insert(vals_list)
+        self.env.cr.execute(
+            "UPDATE pos_order SET chain_commission_posted = true WHERE id = %s", (order.id,)
+        )
+        order.invalidate_recordset(["chain_commission_posted", "chain_commission_line_ids"])
+
+    @api.model
+    def _post_adjustment(self, employee, store, amount, reason, date=None, key=None):
+        """Append an adjustment of ``amount`` for ``employee`` in ``store`` (the caller's
+        rights are checked here: store managers of the store, headquarters), logged. Posting
+        again under ``key`` (the wizard's) returns the line already posted."""
+        self._chain_check_manager(store)
+        amount = check_amount(self.env, amount, _("The adjustment"))
+        if not amount:
+            raise UserError(_("An adjustment needs an amount."))
+        if not (reason or "").strip():
+            raise UserError(_("An adjustment needs a reason."))
+        employee = employee.sudo()
+        if not employee._chain_commission_serves(store, store.company_id):
+            raise UserError(
+                _(
+                    "%(employee)s does not work in %(store)s.",
+                    employee=employee.name,
+                    store=store.display_name,
+                )
+            )
+        now = fields.Datetime.now()
+        day = fields.Date.to_date(date) if date else self._chain_local_date(now)
+        currency = store.company_id.currency_id
+        key = key or f"adjust:{employee.id}:{store.id}:{self.env.uid}:{now.isoformat()}"
+        existing = self._find_by_key(key)
+        if existing:
+            existing._check_same_operation(employee, "adjustment")
+            return existing
+        line = self.sudo()._insert(
+            [
+                {
+                    "date": now,
+                    "period": self._chain_open_period(employee.id, store.id, day, {}),
+                    "employee_id": employee.id,
+                    "store_id": store.id,
+                    "company_id": store.company_id.id,
+                    "currency_id": currency.id,
+                    "user_id": self.env.uid,
+                    "kind": "adjustment",
+                    "share": 100.0,
+                    "amount": currency.round(amount),
+                    "idempotency_key": key,
+                    "reason": reason.strip(),
+                }
+            ]
+        )
+        self.env["chain.operation.log"]._log_operation(
+            "commission_adjustment",
+            line,
+            after={"employee": employee.name, "amount": currency.round(amount)},
+            reason=reason.strip(),
+            store=store,
+        )
+        return line.with_env(self.env)
+
+    # ------------------------------------------------------------------------------------------
+    # What a paid line earns
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _chain_sale_vals(self, line, context):
+        store, order, plan = context["store"], context["order"], context["plan"]
+        event_type = line._chain_commission_event_type()
+        shares = line._chain_commission_shares(store)
+        vals_list = []
+        for employee, share in shares:
+            rule = self.env["chain.commission.rule"]._chain_best(
+                plan.rule_ids, event_type, line.product_id, employee.chain_staff_level_id, store
+            )
+            if not rule or (rule.exclude_discounted and line._chain_commission_discounted()):
+                continue
+            base = line._chain_commission_base(rule, context["stored_value_share"])
+            emp_base = base * share / 100.0
+            emp_qty = line.qty * share / 100.0
+            period = self._chain_open_period(
+                employee.id, store.id, self._chain_local_date(order.date_order), context["periods"]
+            )
+            total_key = (employee.id, rule.id, period)
+            if rule.compute_mode == "tiers" and total_key not in context["totals"]:
+                context["totals"][total_key] = self._chain_period_base(*total_key)
+            before = context["totals"].get(total_key, 0.0)
+            amount = rule._chain_amount(emp_base, emp_qty, before)
+            context["totals"][total_key] = before + emp_base
+            vals_list.append(
+                self._chain_line_vals(
+                    line,
+                    context,
+                    employee,
+                    kind="sale",
+                    event_type=event_type,
+                    period=period,
+                    rule=rule,
+                    share=share,
+                    qty=emp_qty,
+                    base=emp_base,
+                    amount=amount,
+                )
+            )
+        return vals_list
+
+    @api.model
+    def _chain_clawback_vals(self, line, context):
+        """A refund line gives back, pro rata of the quantity refunded, what the refunded line
+        earned: from the same employees, with the same shares, in the refund's period."""
+        origin_line = line.refunded_orderline_id
+        if not origin_line.qty or line.qty >= 0:
+            return []
+        ratio = min(1.0, -line.qty / origin_line.qty)
+        origins = self.search(
+            [("pos_order_line_id", "=", origin_line.id), ("kind", "=", "sale")], order="id"
+        )
+        vals_list = []
+        for origin in origins:
+            period = self._chain_open_period(
+                origin.employee_id.id,
+                origin.store_id.id,
+                self._chain_local_date(context["order"].date_order),
+                context["periods"],
+            )
+            vals_list.append(
+                self._chain_line_vals(
+                    line,
+                    context,
+                    origin.employee_id,
+                    kind="clawback",
+                    event_type=origin.event_type,
+                    period=period,
+                    rule=origin.rule_id,
+                    share=origin.share,
+                    qty=-origin.qty * ratio,
+                    base=-origin.base * ratio,
+                    amount=-origin.amount * ratio,
+                    store=origin.store_id,
+                    origin=origin,
+                )
+            )
+        return vals_list
+
+    @api.model
+    def _chain_line_vals(self, line, context, employee, store=None, origin=None, **values):
+        order = context["order"]
+        store = store or context["store"]
+        currency = order.company_id.currency_id
+        rule = values.pop("rule")
+        return {
+            "date": order.date_order,
+            "employee_id": employee.id,
+            "store_id": store.id,
+            "company_id": store.company_id.id,
+            "currency_id": currency.id,
+            "user_id": self.env.uid,
+            "pos_order_id": order.id,
+            "pos_order_line_id": line.id,
+            "product_id": line.product_id.id,
+            "plan_id": rule.plan_id.id,
+            "rule_id": rule.id,
+            "origin_id": origin.id if origin else False,
+            "idempotency_key": f"pos.line:{line.id}:emp:{employee.id}:{values['kind']}",
+            **values,
+            "base": currency.round(values["base"]),
+            "amount": currency.round(values["amount"]),
+        }
+
+    # ------------------------------------------------------------------------------------------
+    # Periods
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _chain_local_date(self, value):
+        """The calendar day of ``value`` (UTC datetime) in the user's time zone."""
+        return fields.Datetime.context_timestamp(self, value).date()
+
+    @api.model
+    def _chain_open_period(self, employee_id, store_id, day, cache):
+        """The month a line of ``day`` is settled in: its own month, or the first month after
+        it whose settlement for the employee and store is not approved or locked yet."""
+        key = (employee_id, store_id)
+        if key not in cache:
+            self.env["chain.commission.settlement"].flush_model(
+                ["employee_id", "store_id", "period", "state"]
+            )
+            self.env.cr.execute(
+                """SELECT period FROM chain_commission_settlement
+                    WHERE employee_id = %s AND store_id = %s AND state IN ('approved', 'locked')""",
+                key,
+            )
+            cache[key] = {row[0] for row in self.env.cr.fetchall()}
+        period = month_start(day)
+        while period in cache[key]:
+            period += relativedelta(months=1)
+        return period
+
+    @api.model
+    def _chain_period_base(self, employee_id, rule_id, period):
+        """The employee's base under ``rule_id`` already recorded in ``period``."""
+        self.env.cr.execute(
+            """SELECT coalesce(sum(base), 0) FROM chain_commission_line
+                WHERE employee_id = %s AND rule_id = %s AND period = %s""",
+            (employee_id, rule_id, period),
+        )
+        return self.env.cr.fetchone()[0]
+
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _insert(self, vals_list):
+        """Insert ``vals_list`` in one statement; a key already posted is skipped (the line of
+        the first posting stays). Return the lines inserted."""
+        if not vals_list:
+            return self.browse()
+        now = fields.Datetime.now()
+        columns = [*INSERT_FIELDS, "create_uid", "create_date", "write_uid", "write_date"]
+        rows, params = [], []
+        for vals in vals_list:
+            rows.append(f"({', '.join(['%s'] * len(columns))})")
+            params += [
+                self._fields[name].convert_to_column(vals.get(name), self)
+                if vals.get(name) is not None
+                else None
+                for name in INSERT_FIELDS
+            ]
+            params += [self.env.uid, now, self.env.uid, now]
+        self.env.cr.execute(
+            f"INSERT INTO chain_commission_line ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES {', '.join(rows)} ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+            params,
+        )
+        lines = self.browse([row[0] for row in self.env.cr.fetchall()])
+        order_ids = {vals.get("pos_order_id") for vals in vals_list if vals.get("pos_order_id")}
+        if order_ids:
+            self.env["pos.order"].browse(order_ids).invalidate_recordset(
+                ["chain_commission_line_ids"]
+            )
+        return lines
+
+    @api.model
+    def _chain_check_manager(self, store):
+        """AccessError unless the caller manages ``store`` (headquarters: every store)."""
+        if self.env.su:
+            return True
+        if not self.env.user._has_group("chain_member.group_chain_store_manager"):
+            raise AccessError(_("Only a store manager or headquarters may do this."))
+        return self.env["res.users"]._chain_check_works_in(store)

@@ -1,0 +1,222 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+from odoo.addons.chain_member.tools.amounts import parse_amount
+
+SHARE_FIELD = "chain_staff_share_ids"
+
+
+class PosOrderLine(models.Model):
+    """The staff shares of a till line and what the line is for the commission rules.
+
+    The till sends the shares with the line (``chain_staff_share_ids``: ``[0, 0, {employee_id,
+    share}]`` commands, the way Odoo 18's POS sends a line's one2many). They are taken out of
+    the values before the ORM sees them and saved by ``_chain_set_staff_shares`` under sudo,
+    after it checked them: every employee exists, is active, serves in the till's store and
+    belongs to its company; each share is above 0 and at most 100 and a line's shares add up
+    to exactly 100; the caller works in the till's store; the order's commission is not
+    posted yet. Anything else is a UserError and the whole sync rolls back."""
+
+    _inherit = "pos.order.line"
+
+    chain_staff_share_ids = fields.One2many(
+        "chain.pos.order.line.share",
+        "line_id",
+        string="Staff Shares",
+        copy=False,
+        help="Who sold or performed this line, and their shares (percent, adding up to 100).",
+    )
+
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        fields_ = super()._load_pos_data_fields(config_id)
+        if self.env["pos.config"]._chain_commission_till(config_id):
+            fields_ = [*fields_, SHARE_FIELD]
+        return fields_
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        commands = [vals.pop(SHARE_FIELD, None) for vals in vals_list]
+        lines = super().create(vals_list)
+        for line, line_commands in zip(lines, commands, strict=True):
+            if line_commands:
+                line._chain_set_staff_shares(line._chain_share_entries(line_commands))
+        return lines
+
+    def write(self, vals):
+        if SHARE_FIELD not in vals:
+            return super().write(vals)
+        vals = dict(vals)
+        commands = vals.pop(SHARE_FIELD)
+        result = super().write(vals) if vals else True
+        for line in self:
+            line._chain_set_staff_shares(line._chain_share_entries(commands, line))
+        return result
+
+    # ------------------------------------------------------------------------------------------
+    # Staff shares
+    # ------------------------------------------------------------------------------------------
+    def _chain_share_entries(self, commands, line=None):
+        """The (employee id, share) pairs the one2many ``commands`` leave on the line."""
+        current = {}
+        if line:
+            for share in line.sudo().chain_staff_share_ids:
+                current[share.id] = (share.employee_id.id, share.share)
+        if not isinstance(commands, (list, tuple)):
+            raise UserError(_("The staff shares of a line are a list."))
+        new = []
+        for command in commands:
+            if not isinstance(command, (list, tuple)) or not command:
+                raise UserError(_("The staff shares of a line are not readable."))
+            code = command[0]
+            if code == Command.CREATE and len(command) == 3 and isinstance(command[2], dict):
+                values = command[2]
+                new.append((values.get("employee_id"), values.get("share")))
+            elif code == Command.UPDATE and len(command) == 3 and command[1] in current:
+                values = command[2] if isinstance(command[2], dict) else {}
+                employee_id, share = current[command[1]]
+                current[command[1]] = (
+                    values.get("employee_id", employee_id),
+                    values.get("share", share),
+                )
+            elif code in (Command.DELETE, Command.UNLINK) and len(command) >= 2:
+                current.pop(command[1], None)
+            elif code == Command.CLEAR:
+                current = {}
+            elif code == Command.SET and len(command) == 3:
+                keep = set(command[2] or [])
+                current = {key: value for key, value in current.items() if key in keep}
+            elif code == Command.LINK and len(command) >= 2 and command[1] in current:
+                continue
+            else:
+                raise UserError(_("The staff shares of a line are not readable."))
+        return [*current.values(), *new]
+
+    def _chain_set_staff_shares(self, entries):
+        """Replace the line's shares with ``entries`` [(employee id, share)] once checked."""
+        self.ensure_one()
+        order = self.order_id.sudo()
+        store = order.config_id.chain_store_id
+        if not store:
+            raise UserError(_("This point of sale belongs to no chain store: it names no staff."))
+        self.env["res.users"]._chain_check_works_in(store)
+        if order.chain_commission_posted:
+            raise UserError(_("The commission of %(order)s is already recorded.", order=order.name))
+        checked = self._chain_check_staff_shares(entries, store, order.company_id)
+        self.sudo().chain_staff_share_ids.unlink()
+        self.env["chain.pos.order.line.share"].sudo().create(
+            [{"line_id": self.id, "employee_id": emp, "share": share} for emp, share in checked]
+        )
+        self.invalidate_recordset([SHARE_FIELD])
+
+    def _chain_check_staff_shares(self, entries, store, company):
+        """``entries`` checked: [(employee id, share)], or a UserError."""
+        if not entries:
+            return []
+        Employee = self.env["hr.employee"].sudo().with_context(active_test=False)
+        checked, seen = [], set()
+        total = 0.0
+        for employee_id, share in entries:
+            if (
+                not isinstance(employee_id, int)
+                or isinstance(employee_id, bool)
+                or employee_id <= 0
+            ):
+                raise UserError(_("A staff share names no employee."))
+            employee = Employee.browse(employee_id).exists()
+            if not employee:
+                raise UserError(_("A staff share names an employee who does not exist."))
+            if employee_id in seen:
+                raise UserError(
+                    _("%(employee)s is named twice on one line.", employee=employee.name)
+                )
+            if not employee._chain_commission_serves(store, company):
+                raise UserError(
+                    _(
+                        "%(employee)s does not work in %(store)s: they cannot be named on its "
+                        "lines.",
+                        employee=employee.name,
+                        store=store.display_name,
+                    )
+                )
+            value = parse_amount(self.env, share, _("A staff share"))
+            if not 0 < value <= 100:
+                raise UserError(
+                    _("A staff share is above 0 and at most 100 percent (%(share)s).", share=value)
+                )
+            seen.add(employee_id)
+            total += value
+            checked.append((employee_id, value))
+        if float_compare(total, 100.0, precision_digits=2):
+            raise UserError(
+                _(
+                    "The staff shares of %(product)s add up to %(total)s%%, not 100%%.",
+                    product=self.full_product_name or self.product_id.display_name,
+                    total=round(total, 2),
+                )
+            )
+        return checked
+
+    def _chain_commission_shares(self, store):
+        """[(employee, share)] of this line: its shares, else the default (the order's
+        employee, else the cashier user's employee) when that employee serves in ``store``;
+        the default is saved on the line."""
+        self.ensure_one()
+        line = self.sudo()
+        if line.chain_staff_share_ids:
+            return [(share.employee_id, share.share) for share in line.chain_staff_share_ids]
+        employee = line.order_id._chain_commission_default_employee()
+        if not employee:
+            return []
+        self.env["chain.pos.order.line.share"].sudo().create(
+            {"line_id": line.id, "employee_id": employee.id, "share": 100.0}
+        )
+        line.invalidate_recordset([SHARE_FIELD])
+        return [(employee, 100.0)]
+
+    # ------------------------------------------------------------------------------------------
+    # What the line is for the rules
+    # ------------------------------------------------------------------------------------------
+    def _chain_commission_event_type(self):
+        """The commission event of this line: a timed service, a count-card use (a zero-priced
+        line naming a count card), the product's own commission event, a stored-value top-up,
+        a count-card sale or renewal (chain_wallet's product flags, when installed), a service,
+        else goods."""
+        self.ensure_one()
+        line = self.sudo()
+        product = line.product_id
+        if "chain_timed_session_id" in line._fields and line.chain_timed_session_id:
+            return "timed_service"
+        if (
+            "chain_count_card_package_id" in line._fields
+            and line.chain_count_card_package_id
+            and line.currency_id.is_zero(line.price_subtotal_incl)
+        ):
+            return "count_card_use"
+        if product.chain_commission_event_type:
+            return product.chain_commission_event_type
+        if "chain_wallet_topup" in product._fields and product.chain_wallet_topup:
+            return "topup"
+        if "chain_count_card" in product._fields and product.chain_count_card:
+            return "count_card_sale"
+        if product.type == "service":
+            return "service"
+        return "goods"
+
+    def _chain_commission_discounted(self):
+        """Is this line discounted or a promotion's reward?"""
+        self.ensure_one()
+        return bool(self.discount > 0 or ("is_reward_line" in self._fields and self.is_reward_line))
+
+    def _chain_commission_base(self, rule, stored_value_share):
+        """The line's base under ``rule``: its list price or what was received, without the
+        part paid from stored value or points when the rule says so."""
+        self.ensure_one()
+        if rule.base_type == "list_price":
+            base = self.product_id.lst_price * self.qty
+        else:
+            base = self.price_subtotal_incl
+        if rule.exclude_stored_value:
+            base *= 1.0 - stored_value_share
+        return base

@@ -1,0 +1,36 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    chain_commission_expense_account_id = fields.Many2one(
+        "account.account", string="Commission Expense Account"
+    )
+    chain_commission_payable_account_id = fields.Many2one(
+        "account.account", string="Commission Payable Account"
+    )
+    chain_commission_journal_id = fields.Many2one(
+        "account.journal", string="Commission Journal", domain="[('type', '=', 'general')]"
+    )
+
+    def _chain_commission_accounts(self):
+        """The accounts and journal that book an approved settlement, or a UserError saying
+        what to set."""
+        self.ensure_one()
+        company = self.sudo()
+        accounts = {
+            "expense": company.chain_commission_expense_account_id,
+            "payable": company.chain_commission_payable_account_id,
+            "journal": company.chain_commission_journal_id,
+        }
+        if not all(accounts.values()):
+            raise UserError(
+                _(
+                    "%(company)s has no commission expense account, payable account or journal: "
+                    "set them in Settings > Chain Members > Staff Commission.",
+                    company=company.name,
+                )
+            )
+        return accounts
