@@ -15,9 +15,11 @@
 # .local/compat/LAST.md, or LAST-<suites>.md for a selection), then "N passed, N failed" where
 # failed counts the regressions.
 #
-# SUITE is a name of the tables below (default: all of SUITES; EXTRA_SUITES only by name). `--ci-tags` prints the representative
-# subset CI runs on its own test database (see tools/run_tests.sh): Odoo's POS tours that a plain
-# POS user and a till of no chain store go through.
+# SUITE is a name of the tables below (default: all of SUITES; EXTRA_SUITES only by name), or
+# SUITE:Class.method[,Class.method...] for only those tests of it, on both sides.
+# `--ci-tags` prints the representative subset CI runs on its own test database (see
+# tools/run_tests.sh): Odoo's POS tours that a plain POS user and a till of no chain store go
+# through.
 #
 # Settings (environment): COMPAT_HTTP_PORT (8269; the suite side uses the next port),
 # COMPAT_DB_PREFIX (compat; databases are PREFIX_<stock|suite>_<suite>_<pid>, dropped after),
@@ -120,8 +122,20 @@ run_one() {
     rm -rf "$LOCAL/filestore-root/filestore/$db"
 }
 
-selected=("$@")
+# SUITE:Class.method[,Class.method...] runs only those tests of SUITE, on both sides (a test
+# that failed on one side only in a run on a loaded machine, measured again on both)
+selected=()
+declare -A only_tests=()
+for arg in "$@"; do
+    if [[ "$arg" == *:* ]]; then
+        only_tests[${arg%%:*}]="${arg#*:}"
+        selected+=("${arg%%:*}")
+    else
+        selected+=("$arg")
+    fi
+done
 suffix="$(IFS=-; echo "${selected[*]}")"
+[ ${#only_tests[@]} -gt 0 ] && suffix="$suffix-rerun"
 report="$OUT/LAST${suffix:+-$suffix}.md"
 {
     echo "# Odoo's own tests, stock Odoo and with the suite ($(date -u +%Y-%m-%d), $(nproc) cores)"
@@ -149,6 +163,11 @@ for entry in "${entries[@]}"; do
     IFS='|' read -r name modules tags <<<"$entry"
     if [ ${#selected[@]} -gt 0 ] && [[ ! " ${selected[*]} " == *" $name "* ]]; then
         continue
+    fi
+    if [ -n "${only_tests[$name]:-}" ]; then
+        module_tag="${tags%%,*}"
+        module_tag="${module_tag%%:*}"
+        tags="$(echo "${only_tests[$name]}" | tr ',' '\n' | sed "s|^|$module_tag:|" | paste -sd,)"
     fi
     port="${COMPAT_HTTP_PORT:-8269}"
     if [ "${COMPAT_SEQUENTIAL:-0}" = 1 ]; then

@@ -105,9 +105,14 @@ python "$REPO/tools/upgrade_snapshot.py" --db "$DB" > "$LOGDIR/before.json" \
     || fail "the snapshot before the upgrade failed"
 took
 
-step "4. the work tree's code upgrades it: -u $ADDONS (as ./run does), then a snapshot"
-odoo_bin "$ADDONS_PATH" -d "$DB" -u "$ADDONS" --http-port "$PORT" --stop-after-init \
-    --log-level=warn > "$LOGDIR/4-upgrade.log" 2>&1
+# as ./run does: -u the addons installed, -i those new in the work tree (tools/split_addons.sh)
+. "$REPO/tools/split_addons.sh"
+split="$(split_addons "$DB" "$ADDONS")" || fail "could not read the modules of $DB"
+installed="$(sed -n 1p <<<"$split")"
+missing="$(sed -n 2p <<<"$split")"
+step "4. the work tree's code upgrades it: -u $installed${missing:+ -i $missing} (as ./run does), then a snapshot"
+odoo_bin "$ADDONS_PATH" -d "$DB" ${installed:+-u "$installed"} ${missing:+-i "$missing"} \
+    --http-port "$PORT" --stop-after-init --log-level=warn > "$LOGDIR/4-upgrade.log" 2>&1
 upgrade_rc=$?
 [ "$upgrade_rc" -eq 0 ] || say "odoo-bin exited $upgrade_rc (see $LOGDIR/4-upgrade.log)"
 python "$REPO/tools/upgrade_snapshot.py" --db "$DB" --like "$LOGDIR/before.json" \

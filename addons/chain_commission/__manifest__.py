@@ -27,5 +27,13 @@
     "demo": [
         "demo/chain_commission_demo.xml",
     ],
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "chain_commission/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "chain_commission/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

@@ -225,6 +225,8 @@ class ChainCommissionLine(models.Model):
             )
             total_key = (employee.id, rule.id, period)
             if rule.compute_mode == "tiers" and total_key not in context["totals"]:
+                # concurrent postings of this total queue (or replay): chain.commission.tier.turn
+                self.env["chain.commission.tier.turn"]._take(*total_key)
                 context["totals"][total_key] = self._chain_period_base(*total_key)
             before = context["totals"].get(total_key, 0.0)
             amount = rule._chain_amount(emp_base, emp_qty, before)

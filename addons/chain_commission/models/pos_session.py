@@ -25,4 +25,13 @@ class PosSession(models.Model):
             field = Model._fields.get(name)
             if field and not field.is_accessible(self.env):
                 del relations[name]
+        if model == "chain.pos.order.line.share" and "employee_id" in relations:
+            # The till's ``hr.employee`` records are pos_hr's cashiers; the staff a line may
+            # name are ``pos.config.chain_commission_staff``. A share names its employee by id.
+            relations["employee_id"] = {
+                "name": "employee_id",
+                "type": "integer",
+                "compute": False,
+                "related": False,
+            }
         return result

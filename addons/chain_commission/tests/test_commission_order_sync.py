@@ -138,6 +138,44 @@ class TestCommissionOrderSync(CommissionCase):
             self.env["pos.order.line"]._load_pos_data_fields(self.config_a.id),
         )
 
+    def test_till_loads_the_staff_of_its_store_by_id_name_and_level(self):
+        loaded = self.session_a.with_user(self.cashier_a).load_data(
+            ["pos.config", "pos.order", "pos.order.line", "chain.pos.order.line.share"]
+        )
+        staff = loaded["pos.config"]["data"][0]["chain_commission_staff"]
+        self.assertEqual(
+            staff,
+            [
+                {
+                    "id": employee.id,
+                    "name": employee.name,
+                    "level": employee.chain_staff_level_id.name,
+                }
+                for employee in (self.senior | self.tech_1 | self.tech_2).sorted("name")
+            ],
+        )
+        # the share names its employee by id: the till's hr.employee are pos_hr's cashiers
+        relation = loaded["chain.pos.order.line.share"]["relations"]["employee_id"]
+        self.assertEqual(relation["type"], "integer")
+        self.assertNotIn("relation", relation)
+        self.tech_2.active = False
+        self.config_a.invalidate_recordset(["chain_commission_staff"])
+        self.assertNotIn(
+            self.tech_2.id, [row["id"] for row in self.config_a.chain_commission_staff]
+        )
+
+    def test_a_user_without_hr_rights_reads_employees(self):
+        # pos_hr's till loads its cashiers as a plain POS user: every field of hr.employee
+        # without groups is prefetched, and hr refuses those hr.employee.public lacks
+        user = new_test_user(
+            self.env,
+            login="t_plain_pos_reader",
+            groups="base.group_user,point_of_sale.group_pos_user",
+        )
+        employee = self.tech_1.with_user(user)
+        self.assertEqual(employee.name, "Tech One")
+        self.assertEqual(employee.chain_staff_level_id, self.level_tech)
+
     def test_plain_pos_user_and_plain_till_load_no_commission_data(self):
         user = new_test_user(
             self.env, login="t_plain_pos_user", groups="point_of_sale.group_pos_user"
