@@ -281,8 +281,35 @@ def test_the_allow_list_of_the_repository_names_only_the_intended_change():
             "xmlid",
             "ir.model.inherit",
             "model_inherit__chain_points_allocation__chain_ledger_mixin",
-        )
+        ),
+        # issue 14: chain_commission (with hr, pos_hr and their demo) installed by the upgrade
+        ("grows", "res_partner"),
+        ("grows", "res_groups"),
+        ("grows", "ir_rule"),
+        ("grows", "chain_operation_log"),
     }
+
+
+def test_a_table_allowed_to_grow_may_gain_rows_but_not_lose_or_change_one():
+    allowed = uc.Allowed.parse("grows chain_wallet_transaction\ngrows ir_rule\ngrows res_groups\n")
+    grown = snapshot()
+    grown["tables"]["chain_wallet_transaction"] = {
+        "model": "chain.wallet.transaction",
+        "rows": 3,
+        "sums": {"id": "6", "principal": "400", "amount": "400"},
+    }
+    grown["rows"]["chain_wallet_transaction"]["hashes"]["3"] = "ccc"
+    grown["counts"] = {"res_groups": 63, "ir_rule": 240}
+    assert run_compare(snapshot(), grown, allowed=allowed)[1] == {}
+
+    shrunk = snapshot()
+    shrunk["rows"]["chain_wallet_transaction"]["hashes"] = {"1": "aaa", "2": "zzz", "3": "ccc"}
+    shrunk["counts"] = {"res_groups": 60, "ir_rule": 240}
+    shrunk["tables"]["chain_wallet_transaction"]["rows"] = 1
+    failed = run_compare(snapshot(), shrunk, allowed=allowed)[1]
+    assert failed["rows of chain_wallet_transaction"] == ["1 row(s) changed: id 2"]
+    assert failed["count of res_groups"] == ["61 before, 60 after"]
+    assert failed["figures of chain_wallet_transaction"][0] == "rows: 2 before, 1 after"
 
 
 def test_counts_of_groups_and_rules_are_kept():
