@@ -259,3 +259,24 @@ class TestSecurityCommission(CommissionCase):
         self.assertNotIn(share, Share.with_user(self.cashier_b).search([]))
         self.assertNotIn(share, Share.with_user(self.manager_b).search([]))
         self.assertIn(share, Share.with_user(self.hq_manager).search([]))
+
+    def test_only_headquarters_puts_a_plan_in_force_or_ends_it(self):
+        Plan = self.env["chain.commission.plan"]
+        draft = Plan.create(
+            {
+                "name": "Draft plan",
+                "company_id": self.company.id,
+                "date_from": "2099-01-01",
+                "rule_ids": [self._rule("service", percentage=50)],
+            }
+        )
+        plans_before = Plan.search_count([])
+        for user in (self.cashier_a, self.manager_a, self.merchant):
+            with self.assertRaises(AccessError):
+                draft.with_user(user).action_activate()
+            with self.assertRaises(AccessError):
+                self.plan.with_user(user).action_end_and_replace(end_date="2030-06-30")
+        self.assertEqual(draft.state, "draft")
+        self.assertEqual(self.plan.state, "active")
+        self.assertFalse(self.plan.date_to)
+        self.assertEqual(Plan.search_count([]), plans_before)
