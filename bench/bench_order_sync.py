@@ -38,9 +38,11 @@ HERE = Path(__file__).resolve().parent
 class Till:
     """One database's till: its session, products, customer and payment methods."""
 
-    def __init__(self, registry, suite):
+    def __init__(self, registry, suite, commission=False):
         self.registry = registry
         self.suite = suite
+        self.commission = commission
+        self.staff = []
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
             self._setup(env)
@@ -110,25 +112,58 @@ class Till:
             )
         self.partner_id = partner.id
         self.user_id = env.ref("base.user_admin").id
+        if self.commission:
+            self._setup_commission(env, config)
+
+    def _setup_commission(self, env, config):
+        """chain_commission: two employees of the till's store and a plan in force paying 5 %
+        on goods; each order's first line is shared 60/40 between them, the others go to the
+        cashier's employee (none here: they earn nothing)."""
+        store = config.chain_store_id
+        Employee = env["hr.employee"]
+        staff = Employee.search([("name", "in", ("Bench Tech A", "Bench Tech B"))], order="name")
+        if not staff:
+            staff = Employee.create(
+                [
+                    {"name": name, "chain_store_ids": [Command.set(store.ids)]}
+                    for name in ("Bench Tech A", "Bench Tech B")
+                ]
+            )
+        Plan = env["chain.commission.plan"]
+        if not Plan.search([("name", "=", "Bench plan"), ("state", "=", "active")]):
+            Plan.create(
+                {
+                    "name": "Bench plan",
+                    "date_from": "2020-01-01",
+                    "rule_ids": [
+                        Command.create(
+                            {"event_type": "goods", "compute_mode": "percentage", "percentage": 5}
+                        )
+                    ],
+                }
+            ).action_activate()
+        self.staff = staff.ids
 
     def order(self, pay_with_points=False):
         lines, total = [], 0.0
-        for product_id, price in self.products:
+        for index, (product_id, price) in enumerate(self.products):
             total += price
-            lines.append(
-                Command.create(
-                    {
-                        "product_id": product_id,
-                        "qty": 1,
-                        "price_unit": price,
-                        "price_subtotal": price,
-                        "price_subtotal_incl": price,
-                        "discount": 0.0,
-                        "tax_ids": [Command.set([])],
-                        "uuid": str(uuid.uuid4()),
-                    }
-                )
-            )
+            line = {
+                "product_id": product_id,
+                "qty": 1,
+                "price_unit": price,
+                "price_subtotal": price,
+                "price_subtotal_incl": price,
+                "discount": 0.0,
+                "tax_ids": [Command.set([])],
+                "uuid": str(uuid.uuid4()),
+            }
+            if self.staff and index == 0:
+                line["chain_staff_share_ids"] = [
+                    Command.create({"employee_id": employee_id, "share": share})
+                    for employee_id, share in zip(self.staff, (60, 40), strict=True)
+                ]
+            lines.append(Command.create(line))
         payments = (
             [(self.points_id, 1.0), (self.cash_id, total - 1.0)]
             if pay_with_points
@@ -207,6 +242,12 @@ def main():
     parser.add_argument(
         "--points-share", type=float, default=0.25, help="suite orders paying partly with points"
     )
+    parser.add_argument(
+        "--commission",
+        action="store_true",
+        help="also a third database with chain_commission (staff shares and a plan in force): "
+        "its ratio to stock against the suite's, in the same run",
+    )
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
@@ -216,39 +257,66 @@ def main():
     load_registry(stock_db)
     stock = Till(odoo.modules.registry.Registry(stock_db), suite=False)
     suite = Till(odoo.modules.registry.Registry(suite_db), suite=True)
+    tills = {"stock": stock, "suite": suite}
+    if args.commission:
+        commission_db = f"{args.db}_commission"
+        ensure_database(commission_db, "chain_loyalty,chain_commission")
+        tills["commission"] = Till(
+            odoo.modules.registry.Registry(commission_db), suite=True, commission=True
+        )
     every = round(1 / args.points_share) if args.points_share > 0 else 0
 
     for index in range(args.warmup):
         stock.sync(stock.order())
-        suite.sync(suite.order(pay_with_points=bool(every) and index % every == 0))
+        for name in ("suite", "commission"):
+            if name in tills:
+                tills[name].sync(
+                    tills[name].order(pay_with_points=bool(every) and index % every == 0)
+                )
 
-    results = {"stock": [], "suite": []}
+    results = {name: [] for name in tills}
     done = 0
     while done < args.orders:
         count = min(args.batch, args.orders - done)
         for _i in range(count):
             results["stock"].append(stock.sync(stock.order()))
-        for offset in range(count):
-            points = bool(every) and (done + offset) % every == 0
-            results["suite"].append(suite.sync(suite.order(pay_with_points=points)))
+        for name in ("suite", "commission"):
+            if name not in tills:
+                continue
+            for offset in range(count):
+                points = bool(every) and (done + offset) % every == 0
+                results[name].append(tills[name].sync(tills[name].order(pay_with_points=points)))
         done += count
 
     figures = {name: summary(samples) for name, samples in results.items()}
     figures["ratio_median"] = figures["suite"]["median_ms"] / figures["stock"]["median_ms"]
     figures["ratio_mean"] = figures["suite"]["mean_ms"] / figures["stock"]["mean_ms"]
     figures["added_ms_median"] = figures["suite"]["median_ms"] - figures["stock"]["median_ms"]
+    if "commission" in tills:
+        stock_median = figures["stock"]["median_ms"]
+        figures["commission_ratio_median"] = figures["commission"]["median_ms"] / stock_median
+        figures["commission_ratio_mean"] = (
+            figures["commission"]["mean_ms"] / figures["stock"]["mean_ms"]
+        )
+        figures["commission_adds_to_ratio"] = (
+            figures["commission_ratio_median"] / figures["ratio_median"] - 1
+        )
+        with tills["commission"].registry.cursor() as cr:
+            cr.execute("SELECT count(*), count(DISTINCT pos_order_id) FROM chain_commission_line")
+            figures["commission_lines"], figures["commission_orders"] = cr.fetchone()
 
     with suite.registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         figures["ledger_differences"] = len(env["chain.points.move"]._check_ledger_consistency())
 
-    for name in ("stock", "suite"):
+    labels = {
+        "stock": "stock Odoo (point_of_sale + pos_loyalty)",
+        "suite": "suite (chain_loyalty)",
+        "commission": "suite + chain_commission (shares, plan)",
+    }
+    for name in tills:
         data = figures[name]
-        label = (
-            "stock Odoo (point_of_sale + pos_loyalty)"
-            if name == "stock"
-            else "suite (chain_loyalty)"
-        )
+        label = labels[name]
         print(
             f"{label:<42} median {data['median_ms']:7.1f} ms  mean {data['mean_ms']:7.1f} ms  "
             f"p90 {data['p90_ms']:7.1f} ms  SQL/order {data['sql_per_order']:6.1f}  "
@@ -260,6 +328,14 @@ def main():
         f"added {figures['added_ms_median']:.1f} ms per order; target <= 1.15"
     )
     print(f"points ledger differences: {figures['ledger_differences']}")
+    if "commission" in tills:
+        print(
+            f"with chain_commission / stock: {figures['commission_ratio_median']:.3f} (median), "
+            f"{figures['commission_ratio_mean']:.3f} (mean); it adds "
+            f"{figures['commission_adds_to_ratio'] * 100:.1f} % to the suite's ratio (target "
+            f"<= 5 %); {figures['commission_lines']} commission lines on "
+            f"{figures['commission_orders']} orders"
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
 

@@ -16,3 +16,8 @@ from . import pos_session
 from . import product_template
 from . import res_company
 from . import res_config_settings
+from . import chain_store
+from . import hr_attendance
+from . import chain_attendance_roster
+from . import chain_attendance_day
+from . import chain_attendance_makeup

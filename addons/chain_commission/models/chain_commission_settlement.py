@@ -1,3 +1,6 @@
+import io
+
+import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
@@ -185,6 +188,67 @@ class ChainCommissionSettlement(models.Model):
             "views": [(False, "list"), (False, "form")],
             "domain": [("settlement_ids", "in", self.ids)],
         }
+
+    def _chain_payroll_xlsx(self):
+        """The payroll sheet of these settlements: one row each (store, employee), the
+        total per store and for all."""
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        sheet = workbook.add_worksheet(_("Commission Payroll"))
+        head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+        money = workbook.add_format({"num_format": "#,##0.00"})
+        bold_money = workbook.add_format({"num_format": "#,##0.00", "bold": True})
+        bold = workbook.add_format({"bold": True})
+        header = [
+            _("Company"),
+            _("Store"),
+            _("Badge ID"),
+            _("Employee"),
+            _("Staff Level"),
+            _("Month"),
+            _("Lines"),
+            _("Commission"),
+            _("Currency"),
+            _("Status"),
+            _("Journal Entry"),
+        ]
+        for col, label in enumerate(header):
+            sheet.write(0, col, label, head)
+        sheet.set_column(0, 1, 18)
+        sheet.set_column(2, 4, 12)
+        sheet.set_column(5, 10, 12)
+        sheet.freeze_panes(1, 0)
+        states = dict(self._fields["state"]._description_selection(self.env))
+        row = 1
+        ordered = self.sorted(lambda s: (s.store_id.code or "", s.employee_id.name or "", s.id))
+        for store in ordered.store_id:
+            of_store = ordered.filtered(lambda s, store=store: s.store_id == store)
+            for settlement in of_store:
+                employee = settlement.employee_id
+                values = [
+                    settlement.company_id.name,
+                    store.display_name,
+                    employee.barcode or "",
+                    employee.name,
+                    employee.chain_staff_level_id.name or "",
+                    settlement.period.strftime("%Y-%m"),
+                ]
+                for col, value in enumerate(values):
+                    sheet.write(row, col, value)
+                sheet.write_number(row, 6, settlement.line_count)
+                sheet.write_number(row, 7, settlement.amount_total, money)
+                sheet.write(row, 8, settlement.currency_id.name)
+                sheet.write(row, 9, states[settlement.state])
+                sheet.write(row, 10, settlement.move_id.name or "")
+                row += 1
+            sheet.write(row, 1, _("Total %(store)s", store=store.display_name), bold)
+            sheet.write_number(row, 7, sum(of_store.mapped("amount_total")), bold_money)
+            row += 2
+        if len(self.currency_id) == 1:
+            sheet.write(row, 1, _("Total"), bold)
+            sheet.write_number(row, 7, sum(self.mapped("amount_total")), bold_money)
+        workbook.close()
+        return output.getvalue()
 
     # ------------------------------------------------------------------------------------------
     @api.model

@@ -7,6 +7,11 @@ COMMISSION_OPERATIONS = [
     ("commission_adjustment", "Commission adjusted"),
     ("commission_settlement_approve", "Commission settlement approved"),
     ("commission_settlement_lock", "Commission settlement locked"),
+    ("attendance_punch", "Clocked in or out at a till"),
+    ("attendance_punch_refused", "Punch at a till refused (wrong PIN or badge)"),
+    ("attendance_makeup_approve", "Make-up punch approved"),
+    ("attendance_makeup_refuse", "Make-up punch refused"),
+    ("attendance_kiosk_key", "Store kiosk key renewed"),
 ]
 
 

@@ -1,3 +1,5 @@
+import hmac
+
 from odoo import fields, models
 
 
@@ -30,3 +32,37 @@ class HrEmployee(models.Model):
         return bool(
             employee.active and store in employee.chain_store_ids and employee.company_id == company
         )
+
+    def _chain_attendance_punch(self, store, mode):
+        """Clock this employee in (or out, if checked in) at ``store`` by ``mode`` (a key of
+        ``hr.attendance.in_mode``); the caller has checked who asks. Returns the attendance."""
+        self.ensure_one()
+        employee = self.sudo()
+        attendance = employee.with_context(
+            chain_attendance_store_id=store.id
+        )._attendance_action_change({"mode": mode})
+        self.env["chain.operation.log"]._log_operation(
+            "attendance_punch",
+            employee,
+            after={
+                "state": employee.attendance_state,
+                "check_in": fields.Datetime.to_string(attendance.check_in),
+                "check_out": fields.Datetime.to_string(attendance.check_out)
+                if attendance.check_out
+                else False,
+            },
+            store=store,
+        )
+        return attendance
+
+    def _chain_attendance_credentials_match(self, pin, barcode):
+        """Do ``pin`` or ``barcode`` (strings from the till) open this employee's punches?
+        An employee without PIN and badge is clocked in at the kiosk or by a manager only."""
+        self.ensure_one()
+        employee = self.sudo()
+        for given, own in ((pin, employee.pin), (barcode, employee.barcode)):
+            if not (isinstance(given, str) and given and own) or len(given) > 64:
+                continue
+            if hmac.compare_digest(given.encode(), own.encode()):
+                return True
+        return False

@@ -14,6 +14,12 @@ class ResCompany(models.Model):
     chain_commission_journal_id = fields.Many2one(
         "account.journal", string="Commission Journal", domain="[('type', '=', 'general')]"
     )
+    chain_attendance_grace_minutes = fields.Integer(
+        string="Attendance Grace Minutes",
+        default=5,
+        help="A check-in this many minutes after the roster's start is not late, nor a "
+        "check-out this many minutes before its end early.",
+    )
 
     def _chain_commission_accounts(self):
         """The accounts and journal that book an approved settlement, or a UserError saying

@@ -6,3 +6,7 @@ from . import test_commission_plan
 from . import test_security_commission
 from . import test_commission_concurrency
 from . import test_frontend
+from . import test_attendance
+from . import test_attendance_punch
+from . import test_attendance_kiosk
+from . import test_commission_report

@@ -98,3 +98,21 @@ class TestCommissionStaffTour(ChainPosTourCommon):
         self.config.chain_store_id = False
         self.assertFalse(self.config.chain_commission_staff)
         self.start_chain_tour("ChainCommissionPlainTillTour", login="pos_user")
+
+    def test_staff_clock_in_and_out_at_the_till_with_their_pin(self):
+        """Clock In/Out: a wrong PIN is refused (no attendance, one refusal logged), the right
+        one clocks in, then out, in the till's store."""
+        self.tech_a.pin = "1234"
+        self.start_chain_tour("ChainCommissionPunchTour")
+        attendances = self.env["hr.attendance"].search([("employee_id", "=", self.tech_a.id)])
+        self.assertEqual(len(attendances), 1)
+        self.assertEqual(attendances.chain_store_id, self.store)
+        self.assertEqual((attendances.in_mode, attendances.out_mode), ("chain_pos", "chain_pos"))
+        self.assertTrue(attendances.check_out)
+        log = self.env["chain.operation.log"].search(
+            [("res_model", "=", "hr.employee"), ("res_id", "=", self.tech_a.id)]
+        )
+        self.assertEqual(
+            sorted(log.mapped("operation")),
+            ["attendance_punch", "attendance_punch", "attendance_punch_refused"],
+        )

@@ -1,8 +1,9 @@
-import base64
 import os
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+from odoo.addons.chain_member.tools.downloads import download_action
 
 from ..report.chain_wallet_xlsx import REPORTS
 
@@ -40,17 +41,4 @@ class ChainWalletReport(models.TransientModel):
             os.unlink(path)
         label = dict(self._fields["report"]._description_selection(self.env))[self.report]
         name = f"{label} {self.date_from} {self.date_to}.xlsx"
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": name,
-                "datas": base64.b64encode(data),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        return download_action(self, name, data)

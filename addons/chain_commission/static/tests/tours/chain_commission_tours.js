@@ -1,6 +1,8 @@
 import { registry } from "@web/core/registry";
 import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
 import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
+import * as NumberPopup from "@point_of_sale/../tests/tours/utils/number_popup_util";
+import * as SelectionPopup from "@point_of_sale/../tests/tours/utils/selection_popup_util";
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
@@ -115,5 +117,41 @@ registry.category("web_tour.tours").add("ChainCommissionPlainTillTour", {
             },
             ...payInCash(),
             ReceiptScreen.clickNextOrder(),
+        ].flat(),
+});
+
+function punch(name, pin) {
+    return [
+        {
+            content: "open Clock In/Out",
+            trigger: ".control-buttons .chain-punch-button, .chain-punch-button",
+            run: "click",
+        },
+        ...SelectionPopup.has(name, { run: "click" }),
+        ...NumberPopup.enterValue(pin),
+        ...NumberPopup.isShown("•".repeat(pin.length)),
+        Dialog.confirm(),
+    ];
+}
+
+function punchResult(text) {
+    return {
+        content: `the till says "${text}"`,
+        trigger: `.o_notification:contains("${text}")`,
+    };
+}
+
+registry.category("web_tour.tours").add("ChainCommissionPunchTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            // A wrong PIN: refused by the server, nothing written.
+            ...punch(TECH_A, "9999"),
+            punchResult("Wrong PIN or badge"),
+            ...punch(TECH_A, "1234"),
+            punchResult(`${TECH_A} clocked in.`),
+            ...punch(TECH_A, "1234"),
+            punchResult(`${TECH_A} clocked out`),
         ].flat(),
 });
