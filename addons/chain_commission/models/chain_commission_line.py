@@ -211,6 +211,10 @@ class ChainCommissionLine(models.Model):
         event_type = line._chain_commission_event_type()
         shares = line._chain_commission_shares(store)
         vals_list = []
+        # the staff level only (not every column of hr.employee)
+        self.env["hr.employee"].browse([emp.id for emp, _share in shares]).fetch(
+            ["chain_staff_level_id"]
+        )
         for employee, share in shares:
             rule = self.env["chain.commission.rule"]._chain_best(
                 plan.rule_ids, event_type, line.product_id, employee.chain_staff_level_id, store

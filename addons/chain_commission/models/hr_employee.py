@@ -26,12 +26,20 @@ class HrEmployee(models.Model):
     )
 
     def _chain_commission_serves(self, store, company):
-        """Can this employee be credited commission at a till of ``store`` (``company``)?"""
+        """Can this employee be credited commission at a till of ``store`` (``company``)? One
+        indexed query: reading the employee would fetch all of hr.employee's columns, on every
+        line of every order synced."""
         self.ensure_one()
-        employee = self.sudo()
-        return bool(
-            employee.active and store in employee.chain_store_ids and employee.company_id == company
+        if not store or not company:
+            return False
+        self.env["hr.employee"].flush_model(["active", "company_id", "chain_store_ids"])
+        self.env.cr.execute(
+            """SELECT 1 FROM hr_employee e
+                 JOIN chain_store_hr_employee_rel r ON r.employee_id = e.id AND r.store_id = %s
+                WHERE e.id = %s AND e.active AND e.company_id = %s""",
+            (store.id, self.id, company.id),
         )
+        return bool(self.env.cr.fetchone())
 
     def _chain_attendance_punch(self, store, mode):
         """Clock this employee in (or out, if checked in) at ``store`` by ``mode`` (a key of

@@ -14,8 +14,9 @@ class PosOrder(models.Model):
         "pos_order_id",
         string="Commission Lines",
         readonly=True,
-        # the POS loads every field of its orders: keep this one to the chain's staff
-        groups="chain_member.group_chain_cashier",
+        # the POS loads every field of its orders: keep this one to the store managers (a
+        # cashier's till does not read it on each order synced)
+        groups="chain_member.group_chain_store_manager",
     )
     chain_commission_posted = fields.Boolean(
         string="Commission Recorded",
@@ -72,13 +73,26 @@ class PosOrder(models.Model):
         self.ensure_one()
         order = self.sudo()
         store = order.config_id.chain_store_id
-        employee = (
-            order.employee_id
-            or order.user_id.employee_ids.filtered(lambda e: e.company_id == order.company_id)[:1]
+        Employee = self.env["hr.employee"].sudo()
+        if order.employee_id:
+            employee = order.employee_id
+            if employee._chain_commission_serves(store, order.company_id):
+                return employee
+            return Employee
+        if not store or not order.user_id:
+            return Employee
+        # the cashier user's employee in the order's company, who serves in the store (one
+        # query: reading the user's employees would fetch all of hr.employee's columns)
+        Employee.flush_model(["active", "company_id", "user_id", "chain_store_ids", "name"])
+        self.env.cr.execute(
+            """SELECT e.id FROM hr_employee e
+                 JOIN chain_store_hr_employee_rel r ON r.employee_id = e.id AND r.store_id = %s
+                WHERE e.user_id = %s AND e.company_id = %s AND e.active
+                ORDER BY e.name, e.id LIMIT 1""",
+            (store.id, order.user_id.id, order.company_id.id),
         )
-        if employee and employee._chain_commission_serves(store, order.company_id):
-            return employee
-        return self.env["hr.employee"]
+        row = self.env.cr.fetchone()
+        return Employee.browse(row[0]) if row else Employee
 
     def _chain_commission_stored_value_share(self):
         """The part (0 to 1) of this order paid from stored value or points: payments whose
