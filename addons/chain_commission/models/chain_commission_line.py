@@ -209,7 +209,11 @@ class ChainCommissionLine(models.Model):
     def _chain_sale_vals(self, line, context):
         store, order, plan = context["store"], context["order"], context["plan"]
         event_type = line._chain_commission_event_type()
-        shares = line._chain_commission_shares(store)
+        if "default_employee" not in context:
+            # one lookup per order, for all its lines without shares
+            context["default_employee"] = order._chain_commission_default_employee()
+        shares = line._chain_commission_shares(store, context["default_employee"])
+        self._chain_prefetch_open_periods([emp.id for emp, _s in shares], store.id, context)
         vals_list = []
         # the staff level only (not every column of hr.employee)
         self.env["hr.employee"].browse([emp.id for emp, _share in shares]).fetch(
@@ -322,6 +326,28 @@ class ChainCommissionLine(models.Model):
     def _chain_local_date(self, value):
         """The calendar day of ``value`` (UTC datetime) in the user's time zone."""
         return fields.Datetime.context_timestamp(self, value).date()
+
+    @api.model
+    def _chain_prefetch_open_periods(self, employee_ids, store_id, context):
+        """Read the settled months of ``employee_ids`` in ``store_id`` in one query, for
+        ``_chain_open_period`` (its ``cache`` is ``context["periods"]``)."""
+        cache = context["periods"]
+        missing = [emp for emp in employee_ids if (emp, store_id) not in cache]
+        if not missing:
+            return
+        self.env["chain.commission.settlement"].flush_model(
+            ["employee_id", "store_id", "period", "state"]
+        )
+        self.env.cr.execute(
+            """SELECT employee_id, period FROM chain_commission_settlement
+                WHERE employee_id = ANY(%s) AND store_id = %s
+                  AND state IN ('approved', 'locked')""",
+            (missing, store_id),
+        )
+        for emp in missing:
+            cache[(emp, store_id)] = set()
+        for emp, period in self.env.cr.fetchall():
+            cache[(emp, store_id)].add(period)
 
     @api.model
     def _chain_open_period(self, employee_id, store_id, day, cache):

@@ -158,15 +158,20 @@ class PosOrderLine(models.Model):
             )
         return checked
 
-    def _chain_commission_shares(self, store):
+    def _chain_commission_shares(self, store, default_employee=None):
         """[(employee, share)] of this line: its shares, else the default (the order's
         employee, else the cashier user's employee) when that employee serves in ``store``;
-        the default is saved on the line."""
+        the default is saved on the line. ``default_employee``: the order's default, when the
+        caller has looked it up already."""
         self.ensure_one()
         line = self.sudo()
         if line.chain_staff_share_ids:
             return [(share.employee_id, share.share) for share in line.chain_staff_share_ids]
-        employee = line.order_id._chain_commission_default_employee()
+        employee = (
+            default_employee
+            if default_employee is not None
+            else line.order_id._chain_commission_default_employee()
+        )
         if not employee:
             return []
         self.env["chain.pos.order.line.share"].sudo().create(
