@@ -13,6 +13,7 @@ from . import pos_config
 from . import pos_order
 from . import pos_order_line
 from . import pos_session
+from . import product_product
 from . import product_template
 from . import res_company
 from . import res_config_settings

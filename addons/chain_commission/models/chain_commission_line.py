@@ -134,17 +134,26 @@ class ChainCommissionLine(models.Model):
             order.company_id, self._chain_local_date(order.date_order)
         )
         context = {"store": store, "order": order, "plan": plan, "totals": {}, "periods": {}}
-        context["stored_value_share"] = order._chain_commission_stored_value_share()
+        sale_lines = order.lines.filtered(
+            lambda line: plan and not line.refunded_orderline_id and line.qty > 0
+        )
+        # the shares of every line at once, the default saved in one insert
+        context["shares"] = sale_lines._chain_commission_shares(
+            order._chain_commission_default_employee
+        )
         vals_list = []
         for line in order.lines:
             if line.refunded_orderline_id:
                 vals_list += self._chain_clawback_vals(line, context)
-            elif plan and line.qty > 0:
+            elif line in sale_lines:
                 vals_list += self._chain_sale_vals(line, context)
-        self._insert(vals_list)
-        self.env.cr.execute(
-            "UPDATE pos_order SET chain_commission_posted = true WHERE id = %s", (order.id,)
-        )
+        if vals_list:
+            # the lines and the order's flag in one statement
+            self._insert(vals_list, posted_order_id=order.id)
+        else:
+            self.env.cr.execute(
+                "UPDATE pos_order SET chain_commission_posted = true WHERE id = %s", (order.id,)
+            )
         order.invalidate_recordset(["chain_commission_posted", "chain_commission_line_ids"])
 
     @api.model
@@ -207,47 +216,78 @@ class ChainCommissionLine(models.Model):
     # ------------------------------------------------------------------------------------------
     @api.model
     def _chain_sale_vals(self, line, context):
-        store, order, plan = context["store"], context["order"], context["plan"]
-        event_type = line._chain_commission_event_type()
-        if "default_employee" not in context:
-            # one lookup per order, for all its lines without shares
-            context["default_employee"] = order._chain_commission_default_employee()
-        shares = line._chain_commission_shares(store, context["default_employee"])
+        order = context["order"]
+        return self._chain_earned_vals(
+            context["shares"][line.id],
+            context,
+            self._chain_pos_source(line),
+            event_type=line._chain_commission_event_type(),
+            product=line.product_id,
+            day=self._chain_local_date(order.date_order),
+            qty=line.qty,
+            base=lambda rule: line._chain_commission_base(
+                rule, self._chain_stored_value_share(context) if rule.exclude_stored_value else 0.0
+            ),
+            discounted=line._chain_commission_discounted,
+        )
+
+    @api.model
+    def _chain_stored_value_share(self, context):
+        """The part of ``context["order"]`` paid from stored value or points, read once and
+        only when a rule leaves it out of its base."""
+        if "stored_value_share" not in context:
+            context["stored_value_share"] = context["order"]._chain_commission_stored_value_share()
+        return context["stored_value_share"]
+
+    @api.model
+    def _chain_earned_vals(
+        self, shares, context, source, event_type, product, day, qty, base, discounted=None
+    ):
+        """The lines ``shares`` [(employee, share)] earn on one event of ``event_type`` (for
+        ``product``, on ``day``, ``qty`` units) under ``context["plan"]``: the most specific
+        rule per employee, on ``base(rule)`` (the event's whole base), unless the rule excludes
+        discounted events and ``discounted()`` says it is one. ``source`` holds the link fields
+        of the lines and the ``key`` their idempotency keys start with."""
+        store, plan = context["store"], context["plan"]
         self._chain_prefetch_open_periods([emp.id for emp, _s in shares], store.id, context)
         vals_list = []
-        # the staff level only (not every column of hr.employee)
-        self.env["hr.employee"].browse([emp.id for emp, _share in shares]).fetch(
-            ["chain_staff_level_id"]
-        )
+        Rule = self.env["chain.commission.rule"]
+        if plan and any(spec.staff_level_id for spec in Rule._chain_rule_specs(plan.id)):
+            # the staff level only (not every column of hr.employee), for every employee at once
+            self.env["hr.employee"].browse([emp.id for emp, _share in shares]).fetch(
+                ["chain_staff_level_id"]
+            )
         for employee, share in shares:
-            rule = self.env["chain.commission.rule"]._chain_best(
-                plan.rule_ids, event_type, line.product_id, employee.chain_staff_level_id, store
+            rule = Rule._chain_best(
+                plan,
+                event_type,
+                product,
+                lambda employee=employee: employee.chain_staff_level_id.id,
+                store.id,
             )
-            if not rule or (rule.exclude_discounted and line._chain_commission_discounted()):
+            if not rule or (rule.exclude_discounted and discounted and discounted()):
                 continue
-            base = line._chain_commission_base(rule, context["stored_value_share"])
-            emp_base = base * share / 100.0
-            emp_qty = line.qty * share / 100.0
-            period = self._chain_open_period(
-                employee.id, store.id, self._chain_local_date(order.date_order), context["periods"]
-            )
+            emp_base = base(rule) * share / 100.0
+            emp_qty = qty * share / 100.0
+            period = self._chain_open_period(employee.id, store.id, day, context["periods"])
             total_key = (employee.id, rule.id, period)
             if rule.compute_mode == "tiers" and total_key not in context["totals"]:
                 # concurrent postings of this total queue (or replay): chain.commission.tier.turn
                 self.env["chain.commission.tier.turn"]._take(*total_key)
                 context["totals"][total_key] = self._chain_period_base(*total_key)
             before = context["totals"].get(total_key, 0.0)
-            amount = rule._chain_amount(emp_base, emp_qty, before)
+            amount = Rule._chain_spec_amount(rule, emp_base, emp_qty, before)
             context["totals"][total_key] = before + emp_base
             vals_list.append(
                 self._chain_line_vals(
-                    line,
-                    context,
+                    source,
                     employee,
+                    store,
                     kind="sale",
                     event_type=event_type,
                     period=period,
-                    rule=rule,
+                    plan_id=rule.plan_id,
+                    rule_id=rule.id,
                     share=share,
                     qty=emp_qty,
                     base=emp_base,
@@ -267,53 +307,87 @@ class ChainCommissionLine(models.Model):
         origins = self.search(
             [("pos_order_line_id", "=", origin_line.id), ("kind", "=", "sale")], order="id"
         )
+        return self._chain_given_back_vals(
+            [(origin, ratio) for origin in origins],
+            context,
+            self._chain_pos_source(line),
+            self._chain_local_date(context["order"].date_order),
+        )
+
+    @api.model
+    def _chain_given_back_vals(self, origins, context, source, day, per_origin=False):
+        """Clawbacks of ``origins`` [(sale line, ratio)]: each gives back ``ratio`` of what it
+        earned, from its employee, with its share, in its store, in the first open period from
+        ``day``. ``per_origin``: one source gives back several lines of one employee (the keys
+        name the origin)."""
         vals_list = []
-        for origin in origins:
+        for origin, ratio in origins:
             period = self._chain_open_period(
-                origin.employee_id.id,
-                origin.store_id.id,
-                self._chain_local_date(context["order"].date_order),
-                context["periods"],
+                origin.employee_id.id, origin.store_id.id, day, context["periods"]
             )
             vals_list.append(
                 self._chain_line_vals(
-                    line,
-                    context,
+                    source,
                     origin.employee_id,
+                    origin.store_id,
+                    origin=origin,
+                    key_suffix=f":of:{origin.id}" if per_origin else "",
                     kind="clawback",
                     event_type=origin.event_type,
                     period=period,
-                    rule=origin.rule_id,
+                    plan_id=origin.plan_id.id,
+                    rule_id=origin.rule_id.id,
                     share=origin.share,
                     qty=-origin.qty * ratio,
                     base=-origin.base * ratio,
                     amount=-origin.amount * ratio,
-                    store=origin.store_id,
-                    origin=origin,
                 )
             )
         return vals_list
 
     @api.model
-    def _chain_line_vals(self, line, context, employee, store=None, origin=None, **values):
-        order = context["order"]
-        store = store or context["store"]
-        currency = order.company_id.currency_id
-        rule = values.pop("rule")
+    def _chain_left_to_give_back(self, origins):
+        """{origin id: the part (0 to 1) of what the sale line earned not yet clawed back}
+        (every kind of refund together: till, backend, bridges), by quantity."""
+        self.flush_model(["origin_id", "qty", "kind"])
+        self.env.cr.execute(
+            """SELECT o.id, o.qty, coalesce(sum(c.qty), 0)
+                 FROM chain_commission_line o
+            LEFT JOIN chain_commission_line c ON c.origin_id = o.id AND c.kind = 'clawback'
+                WHERE o.id = ANY(%s)
+             GROUP BY o.id, o.qty""",
+            (origins.ids,),
+        )
+        left = {}
+        for origin_id, qty, clawed in self.env.cr.fetchall():
+            left[origin_id] = max(0.0, 1.0 - (-clawed / qty)) if qty else 0.0
+        return left
+
+    @api.model
+    def _chain_pos_source(self, line):
+        """What the commission lines of the till line ``line`` link to."""
         return {
-            "date": order.date_order,
+            "key": f"pos.line:{line.id}",
+            "date": line.order_id.date_order,
+            "pos_order_id": line.order_id.id,
+            "pos_order_line_id": line.id,
+            "product_id": line.product_id.id,
+        }
+
+    @api.model
+    def _chain_line_vals(self, source, employee, store, origin=None, key_suffix="", **values):
+        source = dict(source)
+        key = source.pop("key")
+        currency = store.company_id.currency_id
+        return {
+            **source,
             "employee_id": employee.id,
             "store_id": store.id,
             "company_id": store.company_id.id,
             "currency_id": currency.id,
             "user_id": self.env.uid,
-            "pos_order_id": order.id,
-            "pos_order_line_id": line.id,
-            "product_id": line.product_id.id,
-            "plan_id": rule.plan_id.id,
-            "rule_id": rule.id,
             "origin_id": origin.id if origin else False,
-            "idempotency_key": f"pos.line:{line.id}:emp:{employee.id}:{values['kind']}",
+            "idempotency_key": f"{key}:emp:{employee.id}:{values['kind']}{key_suffix}",
             **values,
             "base": currency.round(values["base"]),
             "amount": currency.round(values["amount"]),
@@ -381,13 +455,20 @@ class ChainCommissionLine(models.Model):
 
     # ------------------------------------------------------------------------------------------
     @api.model
-    def _insert(self, vals_list):
+    def _chain_insert_fields(self):
+        """The columns ``_insert`` writes (bridges add their link fields)."""
+        return INSERT_FIELDS
+
+    @api.model
+    def _insert(self, vals_list, posted_order_id=None):
         """Insert ``vals_list`` in one statement; a key already posted is skipped (the line of
-        the first posting stays). Return the lines inserted."""
+        the first posting stays). ``posted_order_id``: the same statement marks that POS
+        order's commission posted. Return the lines inserted."""
         if not vals_list:
             return self.browse()
         now = fields.Datetime.now()
-        columns = [*INSERT_FIELDS, "create_uid", "create_date", "write_uid", "write_date"]
+        insert_fields = self._chain_insert_fields()
+        columns = [*insert_fields, "create_uid", "create_date", "write_uid", "write_date"]
         rows, params = [], []
         for vals in vals_list:
             rows.append(f"({', '.join(['%s'] * len(columns))})")
@@ -395,21 +476,38 @@ class ChainCommissionLine(models.Model):
                 self._fields[name].convert_to_column(vals.get(name), self)
                 if vals.get(name) is not None
                 else None
-                for name in INSERT_FIELDS
+                for name in insert_fields
             ]
             params += [self.env.uid, now, self.env.uid, now]
-        self.env.cr.execute(
+        query = (
             f"INSERT INTO chain_commission_line ({', '.join(columns)}) "  # noqa: S608
-            f"VALUES {', '.join(rows)} ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
-            params,
+            f"VALUES {', '.join(rows)} ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
         )
-        lines = self.browse([row[0] for row in self.env.cr.fetchall()])
-        order_ids = {vals.get("pos_order_id") for vals in vals_list if vals.get("pos_order_id")}
-        if order_ids:
-            self.env["pos.order"].browse(order_ids).invalidate_recordset(
-                ["chain_commission_line_ids"]
+        if posted_order_id:
+            query = (
+                f"WITH inserted AS ({query}), posted AS ("  # noqa: S608
+                "UPDATE pos_order SET chain_commission_posted = true WHERE id = %s) "
+                "SELECT id FROM inserted"
             )
+            params.append(posted_order_id)
+        self.env.cr.execute(query, params)
+        lines = self.browse([row[0] for row in self.env.cr.fetchall()])
+        if lines:
+            self._chain_invalidate_inverses(vals_list)
         return lines
+
+    @api.model
+    def _chain_invalidate_inverses(self, vals_list):
+        """After an insert in SQL: drop the cached one2many lists of the records the new
+        lines point to (``pos.order.chain_commission_line_ids``, the bridges' own), which the
+        ORM would otherwise still hold without them."""
+        for name in self._chain_insert_fields():
+            field = self._fields[name]
+            if field.type != "many2one":
+                continue
+            ids = {vals[name] for vals in vals_list if vals.get(name)}
+            for inverse in self.pool.field_inverses[field] if ids else ():
+                self.env[inverse.model_name].browse(ids).invalidate_recordset([inverse.name])
 
     @api.model
     def _chain_check_manager(self, store):

@@ -1,11 +1,13 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 PLAN_STATES = [("draft", "Draft"), ("active", "In Force"), ("ended", "Ended")]
 # what a plan in force (or ended) still lets its holder change: nothing but its note
 PLAN_FREE_FIELDS = frozenset({"note"})
+# changed only by the plan's operations (action_activate, action_end_and_replace)
+PLAN_PROTECTED_FIELDS = frozenset({"state", "replaces_id"})
 
 
 class ChainCommissionPlan(models.Model):
@@ -70,14 +72,28 @@ class ChainCommissionPlan(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                if vals.get("state", "draft") != "draft" or vals.get("replaces_id"):
+                    self._chain_refuse_protected()
+        self.env.registry.clear_cache()  # _chain_in_force_id, rules
+        return super().create(vals_list)
+
     def write(self, vals):
+        if not self.env.su and PLAN_PROTECTED_FIELDS & set(vals):
+            self._chain_refuse_protected()
         if not self.env.su and set(vals) - PLAN_FREE_FIELDS:
             self.filtered(lambda p: p.state != "draft")._chain_refuse_edit()
+        if set(vals) - PLAN_FREE_FIELDS:
+            self.env.registry.clear_cache()  # _chain_in_force_id, rules
         return super().write(vals)
 
     def unlink(self):
         if self.filtered(lambda p: p.state != "draft"):
             raise UserError(_("Only a draft plan can be deleted; a plan in force is ended."))
+        self.env.registry.clear_cache()  # _chain_in_force_id, rules
         return super().unlink()
 
     def action_activate(self):
@@ -146,22 +162,44 @@ class ChainCommissionPlan(models.Model):
     # ------------------------------------------------------------------------------------------
     @api.model
     def _chain_in_force(self, company, date):
-        """The plan of ``company`` in force on ``date`` (active or since ended), or none."""
-        return self.sudo().search(
-            [
-                ("company_id", "=", company.id),
-                ("state", "!=", "draft"),
-                ("date_from", "<=", date),
-                "|",
-                ("date_to", "=", False),
-                ("date_to", ">=", date),
-            ],
-            limit=1,
+        """The plan of ``company`` in force on ``date`` (active or since ended), or none (as
+        superuser). Cached per company and day (``_chain_in_force_id``): every order paid
+        asks."""
+        return self.sudo().browse(self._chain_in_force_id(company.id, date) or [])
+
+    @api.model
+    @tools.ormcache("company_id", "day")
+    def _chain_in_force_id(self, company_id, day):
+        """The id of the plan in force, cached in the registry; every change of a plan's
+        state, dates or company clears the cache (in every worker, as Odoo's caches are)."""
+        return (
+            self.sudo()
+            .search(
+                [
+                    ("company_id", "=", company_id),
+                    ("state", "!=", "draft"),
+                    ("date_from", "<=", day),
+                    "|",
+                    ("date_to", "=", False),
+                    ("date_to", ">=", day),
+                ],
+                limit=1,
+            )
+            .id
         )
 
     def _chain_check_hq(self):
         if not self.env.su and not self.env.user._has_group("chain_member.group_chain_hq_manager"):
             raise AccessError(_("Only headquarters manages commission plans."))
+
+    @api.model
+    def _chain_refuse_protected(self):
+        raise UserError(
+            _(
+                "A plan is created as a draft; it is put in force with Put in Force and ended with "
+                "End and Replace."
+            )
+        )
 
     def _chain_refuse_edit(self):
         if self:

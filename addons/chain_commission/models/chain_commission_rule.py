@@ -1,4 +1,6 @@
-from odoo import _, api, fields, models
+from collections import namedtuple
+
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 EVENT_TYPES = [
@@ -23,6 +25,28 @@ BASE_TYPES = [
     ("received", "Amount Received"),
     ("list_price", "List Price"),
 ]
+
+# A rule as plain values, cached per plan (``_chain_rule_specs``): what the order sync reads
+# of the rules on every paid order, without a query.
+RuleSpec = namedtuple(
+    "RuleSpec",
+    [
+        "id",
+        "plan_id",
+        "sequence",
+        "event_type",
+        "product_id",
+        "categ_id",
+        "staff_level_id",
+        "store_id",
+        "compute_mode",
+        "fixed_amount",
+        "percentage",
+        "base_type",
+        "exclude_stored_value",
+        "exclude_discounted",
+    ],
+)
 
 
 class ChainCommissionRule(models.Model):
@@ -93,6 +117,7 @@ class ChainCommissionRule(models.Model):
         )
         if not self.env.su:
             plans.filtered(lambda p: p.state != "draft")._chain_refuse_edit()
+        self.env.registry.clear_cache()  # _chain_rule_specs
         return super().create(vals_list)
 
     def write(self, vals):
@@ -101,51 +126,96 @@ class ChainCommissionRule(models.Model):
             if vals.get("plan_id"):
                 plan = self.env["chain.commission.plan"].browse(vals["plan_id"])
                 plan.filtered(lambda p: p.state != "draft")._chain_refuse_edit()
+        self.env.registry.clear_cache()  # _chain_rule_specs
         return super().write(vals)
 
     def unlink(self):
         if not self.env.su:
             self.plan_id.filtered(lambda p: p.state != "draft")._chain_refuse_edit()
+        self.env.registry.clear_cache()  # _chain_rule_specs
         return super().unlink()
 
     # ------------------------------------------------------------------------------------------
-    def _chain_matches(self, event_type, product, level, store):
-        """Does this rule apply to a line of ``event_type`` for ``product``, sold by an
-        employee of staff ``level`` in ``store``?"""
-        self.ensure_one()
-        if self.event_type != event_type:
-            return False
-        if self.product_id and self.product_id != product:
-            return False
-        if self.categ_id and not (
-            product.categ_id
-            and (product.categ_id.parent_path or "").startswith(self.categ_id.parent_path or "-")
-        ):
-            return False
-        if self.staff_level_id and self.staff_level_id != level:
-            return False
-        return not (self.store_id and self.store_id != store)
-
-    def _chain_specificity(self):
-        """Sort key: the larger, the more specific (see the class docstring)."""
-        self.ensure_one()
-        depth = len((self.categ_id.parent_path or "").strip("/").split("/")) if self.categ_id else 0
-        return (
-            bool(self.product_id),
-            depth,
-            bool(self.store_id),
-            bool(self.staff_level_id),
-            -self.sequence,
-            -self.id,
+    @api.model
+    @tools.ormcache("plan_id")
+    def _chain_rule_specs(self, plan_id):
+        """The rules of the plan ``plan_id`` as ``RuleSpec`` values, cached in the registry:
+        a plan in force is frozen, and every change of a plan or a rule clears the cache (in
+        every worker, as Odoo's caches are)."""
+        rules = self.sudo().search([("plan_id", "=", plan_id)])
+        return tuple(
+            RuleSpec(
+                rule.id,
+                plan_id,
+                rule.sequence,
+                rule.event_type,
+                rule.product_id.id,
+                rule.categ_id.id,
+                rule.staff_level_id.id,
+                rule.store_id.id,
+                rule.compute_mode,
+                rule.fixed_amount,
+                rule.percentage,
+                rule.base_type,
+                rule.exclude_stored_value,
+                rule.exclude_discounted,
+            )
+            for rule in rules
         )
 
     @api.model
-    def _chain_best(self, rules, event_type, product, level, store):
-        """The most specific of ``rules`` matching the line, or an empty recordset."""
-        matching = rules.filtered(lambda r: r._chain_matches(event_type, product, level, store))
-        if not matching:
-            return self.browse()
-        return max(matching, key=lambda r: r._chain_specificity())
+    def _chain_best(self, plan, event_type, product, level, store_id):
+        """The most specific rule (a ``RuleSpec``) of ``plan`` for a line of ``event_type`` for
+        ``product`` (may be empty), sold by an employee of staff level ``level()`` (a function
+        returning the level's id, called only when a rule names a level) in the store
+        ``store_id``, or None. A rule matches when its event type is the line's and
+        each of its product, category (the product's or an ancestor of it), staff level and
+        store is empty or the line's; the most specific wins (see the class docstring)."""
+        if not plan:
+            return None
+        path = None  # the product's category and its ancestors, read when a rule names one
+        level_id = None
+        best, best_key = None, None
+        for spec in self._chain_rule_specs(plan.id):
+            if spec.event_type != event_type:
+                continue
+            if spec.product_id and spec.product_id != product.id:
+                continue
+            depth = 0
+            if spec.categ_id:
+                if path is None:
+                    parent_path = product.categ_id.parent_path if product else ""
+                    path = [int(part) for part in (parent_path or "").strip("/").split("/") if part]
+                if spec.categ_id not in path:
+                    continue
+                depth = path.index(spec.categ_id) + 1
+            if spec.staff_level_id:
+                if level_id is None:
+                    level_id = level()
+                if spec.staff_level_id != level_id:
+                    continue
+            if spec.store_id and spec.store_id != store_id:
+                continue
+            key = (
+                bool(spec.product_id),
+                depth,
+                bool(spec.store_id),
+                bool(spec.staff_level_id),
+                -spec.sequence,
+                -spec.id,
+            )
+            if best_key is None or key > best_key:
+                best, best_key = spec, key
+        return best
+
+    @api.model
+    def _chain_spec_amount(self, spec, base, qty, period_total):
+        """What the rule ``spec`` pays (see ``_chain_amount``); tiers are read from the rule."""
+        if spec.compute_mode == "fixed":
+            return spec.fixed_amount * qty
+        if spec.compute_mode == "percentage":
+            return base * spec.percentage / 100.0
+        return self.sudo().browse(spec.id)._chain_amount(base, qty, period_total)
 
     def _chain_amount(self, base, qty, period_total):
         """The commission this rule pays on ``base`` (an employee's share of the line's base)

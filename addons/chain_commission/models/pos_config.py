@@ -1,7 +1,7 @@
 import datetime
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 
 PUNCH_MAX_TRIES = 5
 PUNCH_LOCK_MINUTES = 15
@@ -53,7 +53,12 @@ class PosConfig(models.Model):
         """Is ``config_id`` (an id, or nothing) a till of a chain store?"""
         if not isinstance(config_id, int) or isinstance(config_id, bool) or not config_id:
             return False
-        return bool(self.sudo().browse(config_id).exists().chain_store_id)
+        # read from the transaction's cache when the sync has read the till already (no
+        # existence query on every order)
+        try:
+            return bool(self.sudo().browse(config_id).chain_store_id)
+        except MissingError:
+            return False
 
     # ------------------------------------------------------------------------------------------
     # Clocking in and out at the till

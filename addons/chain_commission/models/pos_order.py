@@ -37,12 +37,11 @@ class PosOrder(models.Model):
         orders_data = result.get("pos.order") or []
         config_id = orders_data[0].get("config_id") if orders_data else False
         if self.env["pos.config"]._chain_commission_till(config_id):
-            lines = self.env["pos.order.line"].browse(
-                [line["id"] for line in result.get("pos.order.line") or []]
-            )
-            shares = lines.sudo().chain_staff_share_ids.with_env(self.env)
-            result["chain.pos.order.line.share"] = shares.read(
-                shares._load_pos_data_fields(config_id), load=False
+            Share = self.env["chain.pos.order.line.share"]
+            line_ids = [line["id"] for line in result.get("pos.order.line") or []]
+            # one query (record rules included)
+            result["chain.pos.order.line.share"] = Share.search_read(
+                [("line_id", "in", line_ids)], Share._load_pos_data_fields(config_id), load=False
             )
         return result
 
@@ -81,18 +80,7 @@ class PosOrder(models.Model):
             return Employee
         if not store or not order.user_id:
             return Employee
-        # the cashier user's employee in the order's company, who serves in the store (one
-        # query: reading the user's employees would fetch all of hr.employee's columns)
-        Employee.flush_model(["active", "company_id", "user_id", "chain_store_ids", "name"])
-        self.env.cr.execute(
-            """SELECT e.id FROM hr_employee e
-                 JOIN chain_store_hr_employee_rel r ON r.employee_id = e.id AND r.store_id = %s
-                WHERE e.user_id = %s AND e.company_id = %s AND e.active
-                ORDER BY e.name, e.id LIMIT 1""",
-            (store.id, order.user_id.id, order.company_id.id),
-        )
-        row = self.env.cr.fetchone()
-        return Employee.browse(row[0]) if row else Employee
+        return Employee._chain_commission_user_employee(order.user_id, store, order.company_id)
 
     def _chain_commission_stored_value_share(self):
         """The part (0 to 1) of this order paid from stored value or points: payments whose

@@ -1,8 +1,5 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
-
-from odoo.addons.chain_member.tools.amounts import parse_amount
 
 SHARE_FIELD = "chain_staff_share_ids"
 
@@ -41,7 +38,7 @@ class PosOrderLine(models.Model):
         lines = super().create(vals_list)
         for line, line_commands in zip(lines, commands, strict=True):
             if line_commands:
-                line._chain_set_staff_shares(line._chain_share_entries(line_commands))
+                line._chain_set_staff_shares(line._chain_share_entries(line_commands), new=True)
         return lines
 
     def write(self, vals):
@@ -93,8 +90,9 @@ class PosOrderLine(models.Model):
                 raise UserError(_("The staff shares of a line are not readable."))
         return [*current.values(), *new]
 
-    def _chain_set_staff_shares(self, entries):
-        """Replace the line's shares with ``entries`` [(employee id, share)] once checked."""
+    def _chain_set_staff_shares(self, entries, new=False):
+        """Replace the line's shares with ``entries`` [(employee id, share)] once checked
+        (``new``: the line was just created and has none to replace)."""
         self.ensure_one()
         order = self.order_id.sudo()
         store = order.config_id.chain_store_id
@@ -103,91 +101,55 @@ class PosOrderLine(models.Model):
         self.env["res.users"]._chain_check_works_in(store)
         if order.chain_commission_posted:
             raise UserError(_("The commission of %(order)s is already recorded.", order=order.name))
-        checked = self._chain_check_staff_shares(entries, store, order.company_id)
-        self.sudo().chain_staff_share_ids.unlink()
+        checked = self.env["hr.employee"]._chain_check_staff_shares(
+            entries,
+            store,
+            order.company_id,
+            # read only for an error message (the product is not read on every line synced)
+            lambda: self.full_product_name or self.product_id.display_name,
+        )
+        if not new:
+            self.sudo().chain_staff_share_ids.unlink()
         self.env["chain.pos.order.line.share"].sudo().create(
             [{"line_id": self.id, "employee_id": emp, "share": share} for emp, share in checked]
         )
         self.invalidate_recordset([SHARE_FIELD])
 
-    def _chain_check_staff_shares(self, entries, store, company):
-        """``entries`` checked: [(employee id, share)], or a UserError."""
-        if not entries:
-            return []
-        Employee = self.env["hr.employee"].sudo().with_context(active_test=False)
-        checked, seen = [], set()
-        total = 0.0
-        for employee_id, share in entries:
-            if (
-                not isinstance(employee_id, int)
-                or isinstance(employee_id, bool)
-                or employee_id <= 0
-            ):
-                raise UserError(_("A staff share names no employee."))
-            employee = Employee.browse(employee_id).exists()
-            if not employee:
-                raise UserError(_("A staff share names an employee who does not exist."))
-            if employee_id in seen:
-                raise UserError(
-                    _("%(employee)s is named twice on one line.", employee=employee.name)
-                )
-            if not employee._chain_commission_serves(store, company):
-                raise UserError(
-                    _(
-                        "%(employee)s does not work in %(store)s: they cannot be named on its "
-                        "lines.",
-                        employee=employee.name,
-                        store=store.display_name,
-                    )
-                )
-            value = parse_amount(self.env, share, _("A staff share"))
-            if not 0 < value <= 100:
-                raise UserError(
-                    _("A staff share is above 0 and at most 100 percent (%(share)s).", share=value)
-                )
-            seen.add(employee_id)
-            total += value
-            checked.append((employee_id, value))
-        if float_compare(total, 100.0, precision_digits=2):
-            raise UserError(
-                _(
-                    "The staff shares of %(product)s add up to %(total)s%%, not 100%%.",
-                    product=self.full_product_name or self.product_id.display_name,
-                    total=round(total, 2),
-                )
+    def _chain_commission_shares(self, default_employee):
+        """{line id: [(employee, share)]} of these lines (one order's): their shares, else the
+        default, ``default_employee()`` (the order's employee, else the cashier user's, when
+        that employee serves in the store; looked up once, only if a line has no shares),
+        which is saved on those lines in one insert."""
+        lines = self.sudo()
+        result, missing = {}, []
+        for line in lines:  # the first read fetches the shares of every line
+            if line.chain_staff_share_ids:
+                result[line.id] = [
+                    (share.employee_id, share.share) for share in line.chain_staff_share_ids
+                ]
+            else:
+                missing.append(line)
+        employee = default_employee() if missing else None
+        for line in missing:
+            result[line.id] = [(employee, 100.0)] if employee else []
+        if missing and employee:
+            self.env["chain.pos.order.line.share"].sudo().create(
+                [
+                    {"line_id": line.id, "employee_id": employee.id, "share": 100.0}
+                    for line in missing
+                ]
             )
-        return checked
-
-    def _chain_commission_shares(self, store, default_employee=None):
-        """[(employee, share)] of this line: its shares, else the default (the order's
-        employee, else the cashier user's employee) when that employee serves in ``store``;
-        the default is saved on the line. ``default_employee``: the order's default, when the
-        caller has looked it up already."""
-        self.ensure_one()
-        line = self.sudo()
-        if line.chain_staff_share_ids:
-            return [(share.employee_id, share.share) for share in line.chain_staff_share_ids]
-        employee = (
-            default_employee
-            if default_employee is not None
-            else line.order_id._chain_commission_default_employee()
-        )
-        if not employee:
-            return []
-        self.env["chain.pos.order.line.share"].sudo().create(
-            {"line_id": line.id, "employee_id": employee.id, "share": 100.0}
-        )
-        line.invalidate_recordset([SHARE_FIELD])
-        return [(employee, 100.0)]
+            lines.invalidate_recordset([SHARE_FIELD])
+        return result
 
     # ------------------------------------------------------------------------------------------
     # What the line is for the rules
     # ------------------------------------------------------------------------------------------
     def _chain_commission_event_type(self):
         """The commission event of this line: a timed service, a count-card use (a zero-priced
-        line naming a count card), the product's own commission event, a stored-value top-up,
-        a count-card sale or renewal (chain_wallet's product flags, when installed), a service,
-        else goods."""
+        line naming a count card), else the product's (``product.product.
+        _chain_commission_event_type``: its own event, a top-up, a count-card sale, a service,
+        goods)."""
         self.ensure_one()
         line = self.sudo()
         product = line.product_id
@@ -199,15 +161,7 @@ class PosOrderLine(models.Model):
             and line.currency_id.is_zero(line.price_subtotal_incl)
         ):
             return "count_card_use"
-        if product.chain_commission_event_type:
-            return product.chain_commission_event_type
-        if "chain_wallet_topup" in product._fields and product.chain_wallet_topup:
-            return "topup"
-        if "chain_count_card" in product._fields and product.chain_count_card:
-            return "count_card_sale"
-        if product.type == "service":
-            return "service"
-        return "goods"
+        return product._chain_commission_event_type()
 
     def _chain_commission_discounted(self):
         """Is this line discounted or a promotion's reward?"""

@@ -1,6 +1,7 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CommissionCase
 
@@ -195,6 +196,21 @@ class TestSecurityCommission(CommissionCase):
         with self.assertRaises(AccessError):
             other_line.read(["amount"])
 
+    def test_employee_has_a_menu_of_their_own_commission(self):
+        """A technician without any chain role sees *My Commission* in the Employees app (and
+        not the chain's Commission menu); its action shows their own lines, and a store
+        manager who opens it sees only theirs too."""
+        menus = self.env["ir.ui.menu"].with_user(self.tech_user_1)._visible_menu_ids()
+        self.assertIn(self.env.ref("chain_commission.menu_chain_commission_mine").id, menus)
+        self.assertNotIn(self.env.ref("chain_commission.menu_chain_commission").id, menus)
+        action = self.env.ref("chain_commission.chain_commission_line_action_mine")
+        domain = safe_eval(action.domain, {"uid": self.tech_user_1.id})
+        mine = self.env["chain.commission.line"].with_user(self.tech_user_1).search(domain)
+        self.assertEqual(mine, self.commission(self.order, employee=self.tech_1))
+        self.assertTrue(mine)
+        domain = safe_eval(action.domain, {"uid": self.manager_a.id})
+        self.assertFalse(self.env["chain.commission.line"].with_user(self.manager_a).search(domain))
+
     def test_store_manager_reads_their_store_only(self):
         b_order = self.sell(
             [(self.consult, 1, 100.0, {"shares": [(self.tech_b, 100)]})],
@@ -280,3 +296,20 @@ class TestSecurityCommission(CommissionCase):
         self.assertEqual(self.plan.state, "active")
         self.assertFalse(self.plan.date_to)
         self.assertEqual(Plan.search_count([]), plans_before)
+
+    def test_headquarters_cannot_shape_a_plans_state(self):
+        """A plan's state and its predecessor change only through Activate and End and
+        Replace: created or written directly, even by headquarters, they are refused."""
+        Plan = self.env["chain.commission.plan"].with_user(self.hq_manager)
+        plans_before = Plan.sudo().search_count([])
+        values = {"name": "Forged", "company_id": self.company.id, "date_from": "2099-01-01"}
+        for forged in ({"state": "active"}, {"state": "ended"}, {"replaces_id": self.plan.id}):
+            with self.assertRaisesRegex(UserError, "created as a draft"):
+                Plan.create({**values, **forged})
+        self.assertEqual(Plan.sudo().search_count([]), plans_before)
+        draft = Plan.create(values)
+        for forged in ({"state": "active"}, {"replaces_id": self.plan.id}):
+            with self.assertRaisesRegex(UserError, "created as a draft"):
+                draft.write(forged)
+        self.assertEqual(draft.state, "draft")
+        self.assertFalse(draft.replaces_id)
