@@ -25,6 +25,7 @@ import json
 import statistics
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 from common import ensure_database, load_registry, percentile
@@ -144,7 +145,7 @@ class Till:
             ).action_activate()
         self.staff = staff.ids
 
-    def order(self, pay_with_points=False):
+    def order(self, pay_with_points=False, staff=True):
         lines, total = [], 0.0
         for index, (product_id, price) in enumerate(self.products):
             total += price
@@ -158,7 +159,7 @@ class Till:
                 "tax_ids": [Command.set([])],
                 "uuid": str(uuid.uuid4()),
             }
-            if self.staff and index == 0:
+            if staff and self.staff and index == 0:
                 line["chain_staff_share_ids"] = [
                     Command.create({"employee_id": employee_id, "share": share})
                     for employee_id, share in zip(self.staff, (60, 40), strict=True)
@@ -229,6 +230,43 @@ def summary(samples):
     }
 
 
+@contextmanager
+def commission_switched_off(off):
+    """While ``off``: chain_commission's order-sync hooks do nothing in this process (no
+    posting, no shares in the answer); the orders then name no staff."""
+    if not off:
+        yield
+        return
+    from odoo.addons.chain_commission.models.pos_order import PosOrder
+
+    saved = {name: PosOrder.__dict__[name] for name in ("_chain_commission_post", "sync_from_ui")}
+
+    def sync_from_ui(self, orders):
+        return super(PosOrder, self).sync_from_ui(orders)
+
+    PosOrder._chain_commission_post = lambda self: None
+    PosOrder.sync_from_ui = odoo.api.model(sync_from_ui)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(PosOrder, name, value)
+
+
+def run_commission_job(registry):
+    """Post the orders the deferred batches left pending, the way the minute's job does
+    (committed batches); return its figures."""
+    with registry.cursor() as cr:
+        cr.execute("SELECT count(*) FROM pos_order WHERE chain_commission_pending")
+        pending = cr.fetchone()[0]
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        start = time.perf_counter()
+        posted = env["chain.commission.line"]._cron_post_pending_pos_orders(commit=True)
+        elapsed = (time.perf_counter() - start) * 1000
+        cr.commit()
+    return {"pending": pending, "posted": posted, "ms": elapsed}
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -264,15 +302,34 @@ def main():
         tills["commission"] = Till(
             odoo.modules.registry.Registry(commission_db), suite=True, commission=True
         )
+        # the same till, its company posting commission after the sync (the minute's job)
+        tills["deferred"] = tills["commission"]
+        # the same till with chain_commission's sync work switched off in this process: what
+        # the addons chain_commission installs (pos_hr, hr, hr_attendance, the wallet's
+        # bridge) cost the sync by themselves, without a share or a commission line
+        tills["footprint"] = tills["commission"]
     every = round(1 / args.points_share) if args.points_share > 0 else 0
+
+    def set_deferred(name):
+        if "deferred" in tills and name in ("commission", "deferred", "footprint"):
+            with tills[name].registry.cursor() as cr:
+                cr.execute(
+                    "UPDATE res_company SET chain_commission_pos_deferred = %s",
+                    [name == "deferred"],
+                )
 
     for index in range(args.warmup):
         stock.sync(stock.order())
-        for name in ("suite", "commission"):
+        for name in ("suite", "commission", "deferred", "footprint"):
             if name in tills:
-                tills[name].sync(
-                    tills[name].order(pay_with_points=bool(every) and index % every == 0)
-                )
+                set_deferred(name)
+                with commission_switched_off(name == "footprint"):
+                    tills[name].sync(
+                        tills[name].order(
+                            pay_with_points=bool(every) and index % every == 0,
+                            staff=name != "footprint",
+                        )
+                    )
 
     results = {name: [] for name in tills}
     done = 0
@@ -280,13 +337,17 @@ def main():
         count = min(args.batch, args.orders - done)
         for _i in range(count):
             results["stock"].append(stock.sync(stock.order()))
-        for name in ("suite", "commission"):
+        for name in ("suite", "commission", "deferred", "footprint"):
             if name not in tills:
                 continue
-            for offset in range(count):
-                points = bool(every) and (done + offset) % every == 0
-                results[name].append(tills[name].sync(tills[name].order(pay_with_points=points)))
+            set_deferred(name)
+            with commission_switched_off(name == "footprint"):
+                for offset in range(count):
+                    points = bool(every) and (done + offset) % every == 0
+                    order = tills[name].order(pay_with_points=points, staff=name != "footprint")
+                    results[name].append(tills[name].sync(order))
         done += count
+    job = run_commission_job(tills["deferred"].registry) if "deferred" in tills else None
 
     figures = {name: summary(samples) for name, samples in results.items()}
     figures["ratio_median"] = figures["suite"]["median_ms"] / figures["stock"]["median_ms"]
@@ -301,9 +362,25 @@ def main():
         figures["commission_adds_to_ratio"] = (
             figures["commission_ratio_median"] / figures["ratio_median"] - 1
         )
+        figures["footprint_ratio_median"] = figures["footprint"]["median_ms"] / stock_median
+        footprint_ratio = figures["footprint_ratio_median"]
+        figures["footprint_adds_to_ratio"] = footprint_ratio / figures["ratio_median"] - 1
+        figures["commission_adds_to_footprint"] = (
+            figures["commission_ratio_median"] / footprint_ratio - 1
+        )
+        figures["deferred_ratio_median"] = figures["deferred"]["median_ms"] / stock_median
+        figures["deferred_adds_to_footprint"] = (
+            figures["deferred_ratio_median"] / footprint_ratio - 1
+        )
+        figures["deferred_adds_to_ratio"] = (
+            figures["deferred_ratio_median"] / figures["ratio_median"] - 1
+        )
+        figures["job"] = job
         with tills["commission"].registry.cursor() as cr:
             cr.execute("SELECT count(*), count(DISTINCT pos_order_id) FROM chain_commission_line")
             figures["commission_lines"], figures["commission_orders"] = cr.fetchone()
+            cr.execute("SELECT count(*) FROM pos_order WHERE chain_commission_pending")
+            figures["commission_pending_left"] = cr.fetchone()[0]
 
     with suite.registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -313,6 +390,8 @@ def main():
         "stock": "stock Odoo (point_of_sale + pos_loyalty)",
         "suite": "suite (chain_loyalty)",
         "commission": "suite + chain_commission (shares, plan)",
+        "deferred": "the same, commission posted by the job",
+        "footprint": "the same, commission switched off",
     }
     for name in tills:
         data = figures[name]
@@ -335,6 +414,23 @@ def main():
             f"{figures['commission_adds_to_ratio'] * 100:.1f} % to the suite's ratio (target "
             f"<= 5 %); {figures['commission_lines']} commission lines on "
             f"{figures['commission_orders']} orders"
+        )
+        print(
+            f"commission switched off / stock: {figures['footprint_ratio_median']:.3f} "
+            f"(median): the modules chain_commission installs add "
+            f"{figures['footprint_adds_to_ratio'] * 100:.1f} % to the suite's ratio by "
+            f"themselves; over that, commission in the sync adds "
+            f"{figures['commission_adds_to_footprint'] * 100:.1f} %, posted by the job "
+            f"{figures['deferred_adds_to_footprint'] * 100:.1f} %"
+        )
+        job = figures["job"]
+        print(
+            f"posted by the job instead / stock: {figures['deferred_ratio_median']:.3f} "
+            f"(median); it adds {figures['deferred_adds_to_ratio'] * 100:.1f} % to the suite's "
+            f"ratio (target <= 5 %); the job then posted {job['posted']} of {job['pending']} "
+            f"pending orders in {job['ms']:.0f} ms "
+            f"({job['ms'] / max(job['posted'], 1):.1f} ms an order); pending left: "
+            f"{figures['commission_pending_left']}"
         )
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")

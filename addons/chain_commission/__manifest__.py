@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/chain_commission_rules.xml",
         "data/chain_attendance_cron.xml",
+        "data/chain_commission_cron.xml",
         "views/chain_staff_level_views.xml",
         "views/hr_employee_views.xml",
         "views/chain_commission_plan_views.xml",

@@ -1,11 +1,15 @@
+import logging
+
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.chain_member.tools.amounts import check_amount
 
 from .chain_commission_rule import EVENT_TYPES
+
+_logger = logging.getLogger(__name__)
 
 LINE_KINDS = [
     ("sale", "Sale"),
@@ -128,6 +132,76 @@ class ChainCommissionLine(models.Model):
         return True
 
     @api.model
+    def _chain_defer_pos_orders(self, orders):
+        """Mark paid ``orders`` of chain tills pending (one statement): the job posts their
+        commission. Orders posted or pending already are left as they are."""
+        todo = orders.sudo().filtered(
+            lambda o: not o.chain_commission_posted and not o.chain_commission_pending
+        )
+        if todo:
+            self.env.cr.execute(
+                "UPDATE pos_order SET chain_commission_pending = true WHERE id IN %s",
+                [tuple(todo.ids)],
+            )
+            self.env.cache.update(
+                todo, todo._fields["chain_commission_pending"], [True] * len(todo)
+            )
+        return True
+
+    @api.model
+    def _cron_post_pending_pos_orders(self, batch_size=200, store_ids=None, commit=False):
+        """Post the commission of the pending orders (``pos.order.chain_commission_pending``),
+        oldest first, ``batch_size`` at a time; ``commit`` (the job): each batch committed
+        (not in tests). Orders a running job holds are skipped (it posts them). An order
+        whose posting fails is logged and stays pending (retried at the next run) without
+        holding back the others; ``store_ids``: only the orders of those stores' tills (a
+        settlement posts what is pending in its stores first). Return the orders posted."""
+        auto_commit = commit and not modules.module.current_test
+        store_filter = ""
+        params = []
+        if store_ids is not None:
+            store_filter = (
+                " AND config_id IN (SELECT id FROM pos_config WHERE chain_store_id = ANY(%s))"
+            )
+            params = [list(store_ids)]
+        self.env["pos.order"].flush_model(["config_id", "chain_commission_pending"])
+        posted_count, last_id = 0, 0
+        while True:
+            self.env.cr.execute(
+                "SELECT id FROM pos_order WHERE chain_commission_pending AND id > %s"  # noqa: S608
+                f"{store_filter} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+                [last_id, *params, batch_size],
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                break
+            last_id = ids[-1]
+            done = []
+            for order in self.env["pos.order"].sudo().browse(ids):
+                try:
+                    with self.env.cr.savepoint():
+                        self.sudo()._post_pos_orders(order)
+                except Exception:
+                    _logger.exception(
+                        "The commission of %s could not be posted; it is retried at the next "
+                        "run.",
+                        order.name,
+                    )
+                    continue
+                done.append(order.id)
+            if done:
+                self.env.cr.execute(
+                    "UPDATE pos_order SET chain_commission_pending = NULL WHERE id IN %s",
+                    [tuple(done)],
+                )
+            posted_count += len(done)
+            if auto_commit:
+                # the job's batches stand on their own: a later failure keeps what is posted
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        return posted_count
+
+    @api.model
     def _post_pos_order(self, order):
         store = order.config_id.chain_store_id
         plan = self.env["chain.commission.plan"]._chain_in_force(
@@ -154,7 +228,9 @@ class ChainCommissionLine(models.Model):
             self.env.cr.execute(
                 "UPDATE pos_order SET chain_commission_posted = true WHERE id = %s", (order.id,)
             )
-        order.invalidate_recordset(["chain_commission_posted", "chain_commission_line_ids"])
+        # the flag was set in SQL: the cache says so too (the sync's second call reads it)
+        self.env.cache.update(order, order._fields["chain_commission_posted"], [True])
+        order.invalidate_recordset(["chain_commission_line_ids"])
 
     @api.model
     def _post_adjustment(self, employee, store, amount, reason, date=None, key=None):

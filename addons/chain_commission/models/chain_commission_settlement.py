@@ -256,6 +256,8 @@ class ChainCommissionSettlement(models.Model):
         """Generate (or refresh the drafts of) the settlements of the month of ``period`` for
         ``stores``; return them."""
         period = month_start(period)
+        # the till orders of these stores still waiting for the job are posted first
+        self.env["chain.commission.line"]._cron_post_pending_pos_orders(store_ids=stores.ids)
         self.env.flush_all()
         self.env.cr.execute(
             GENERATE_QUERY,

@@ -1,11 +1,14 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 
 class PosOrder(models.Model):
     """Commission of a chain till's order: posted once when the order is paid (the sync path
     and the backend's payment both go through ``action_pos_order_paid``), in the transaction
-    that saves the order. Tills of no chain store keep stock Odoo's behaviour."""
+    that saves the order; or, where the company posts it after the sync
+    (``res.company.chain_commission_pos_deferred``), marked pending there and posted by the
+    minute's job (``chain.commission.line._cron_post_pending_pos_orders``). Tills of no chain
+    store keep stock Odoo's behaviour."""
 
     _inherit = "pos.order"
 
@@ -25,8 +28,28 @@ class PosOrder(models.Model):
         help="The order's commission was recorded (once).",
     )
 
+    chain_commission_pending = fields.Boolean(
+        string="Commission Pending",
+        readonly=True,
+        copy=False,
+        help="Paid at a till whose company posts commission after the sync: the job posts it "
+        "within the minute.",
+    )
+
+    def init(self):
+        result = super().init()
+        # the job's queue: only the pending orders are in this index
+        tools.create_index(
+            self.env.cr,
+            "pos_order_chain_commission_pending_index",
+            self._table,
+            ["id"],
+            where="chain_commission_pending",
+        )
+        return result
+
     def write(self, vals):
-        if "chain_commission_posted" in vals and not self.env.su:
+        if {"chain_commission_posted", "chain_commission_pending"} & set(vals) and not self.env.su:
             raise UserError(_("Only the server records an order's commission."))
         return super().write(vals)
 
@@ -39,9 +62,12 @@ class PosOrder(models.Model):
         if self.env["pos.config"]._chain_commission_till(config_id):
             Share = self.env["chain.pos.order.line.share"]
             line_ids = [line["id"] for line in result.get("pos.order.line") or []]
-            # one query (record rules included)
-            result["chain.pos.order.line.share"] = Share.search_read(
-                [("line_id", "in", line_ids)], Share._load_pos_data_fields(config_id), load=False
+            # the shares the sync just saved, read from the cache (one query when the posting
+            # left none there), under the caller's record rules
+            shares = self.env["pos.order.line"].sudo().browse(line_ids).chain_staff_share_ids
+            shares = shares.with_env(self.env)._filtered_access("read")
+            result["chain.pos.order.line.share"] = shares._read_format(
+                Share._load_pos_data_fields(config_id), load=False
             )
         return result
 
@@ -62,8 +88,14 @@ class PosOrder(models.Model):
     # ------------------------------------------------------------------------------------------
     def _chain_commission_post(self):
         orders = self.filtered(lambda o: o.config_id.chain_store_id)
-        if orders:
-            self.env["chain.commission.line"]._post_pos_orders(orders)
+        if not orders:
+            return
+        Line = self.env["chain.commission.line"]
+        deferred = orders.filtered(lambda o: o.company_id.chain_commission_pos_deferred)
+        if deferred:
+            Line._chain_defer_pos_orders(deferred)
+        if orders - deferred:
+            Line._post_pos_orders(orders - deferred)
 
     def _chain_commission_default_employee(self):
         """The employee a line is credited to when the till names nobody: the order's employee

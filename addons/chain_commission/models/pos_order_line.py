@@ -110,10 +110,9 @@ class PosOrderLine(models.Model):
         )
         if not new:
             self.sudo().chain_staff_share_ids.unlink()
-        self.env["chain.pos.order.line.share"].sudo().create(
-            [{"line_id": self.id, "employee_id": emp, "share": share} for emp, share in checked]
+        self.env["chain.pos.order.line.share"].sudo()._chain_insert(
+            [(self.id, employee_id, share) for employee_id, share in checked]
         )
-        self.invalidate_recordset([SHARE_FIELD])
 
     def _chain_commission_shares(self, default_employee):
         """{line id: [(employee, share)]} of these lines (one order's): their shares, else the
@@ -133,13 +132,9 @@ class PosOrderLine(models.Model):
         for line in missing:
             result[line.id] = [(employee, 100.0)] if employee else []
         if missing and employee:
-            self.env["chain.pos.order.line.share"].sudo().create(
-                [
-                    {"line_id": line.id, "employee_id": employee.id, "share": 100.0}
-                    for line in missing
-                ]
+            self.env["chain.pos.order.line.share"].sudo()._chain_insert(
+                [(line.id, employee.id, 100.0) for line in missing]
             )
-            lines.invalidate_recordset([SHARE_FIELD])
         return result
 
     # ------------------------------------------------------------------------------------------

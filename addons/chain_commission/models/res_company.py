@@ -14,6 +14,12 @@ class ResCompany(models.Model):
     chain_commission_journal_id = fields.Many2one(
         "account.journal", string="Commission Journal", domain="[('type', '=', 'general')]"
     )
+    chain_commission_pos_deferred = fields.Boolean(
+        string="Post Till Commission After the Sync",
+        help="The till's orders are saved without computing their commission; a job posts "
+        "it within the minute, in batches (a busy chain's tills answer sooner). The shares "
+        "are checked at the sync either way, and a settlement first posts what is pending.",
+    )
     chain_attendance_grace_minutes = fields.Integer(
         string="Attendance Grace Minutes",
         default=5,

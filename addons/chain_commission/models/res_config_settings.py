@@ -13,6 +13,9 @@ class ResConfigSettings(models.TransientModel):
     chain_commission_journal_id = fields.Many2one(
         related="company_id.chain_commission_journal_id", readonly=False
     )
+    chain_commission_pos_deferred = fields.Boolean(
+        related="company_id.chain_commission_pos_deferred", readonly=False
+    )
     chain_attendance_grace_minutes = fields.Integer(
         related="company_id.chain_attendance_grace_minutes", readonly=False
     )

@@ -1,6 +1,7 @@
 from . import test_commission_rules
 from . import test_commission_order_sync
 from . import test_commission_clawback
+from . import test_commission_deferred
 from . import test_commission_settlement
 from . import test_commission_plan
 from . import test_security_commission
