@@ -22,3 +22,18 @@ class TestCatalogueDemo(TransactionCase):
         milk = self.env.ref("chain_stock.product_milk").with_context(lang="zh_CN")
         self.assertEqual(milk.name, "鲜牛奶")
         self.assertEqual(milk.with_context(lang="en_US").name, "Fresh Milk")
+
+    def test_demo_requests_one_submitted_one_in_transit(self):
+        submitted = self.env.ref("chain_stock.demo_request_sh01")
+        in_transit = self.env.ref("chain_stock.demo_request_sh02")
+        self.assertEqual(submitted.state, "submitted")
+        self.assertRegex(submitted.name, r"^YH\d{10}$")
+        self.assertEqual(in_transit.state, "shipped")
+        self.assertEqual(in_transit.sudo().out_picking_id.state, "done")
+        transit = in_transit.company_id.internal_transit_location_id
+        self.assertEqual(in_transit.sudo().in_picking_id.location_id, transit)
+        tea = self.env.ref("chain_stock.product_green_tea").product_variant_id
+        quants = self.env["stock.quant"].search(
+            [("product_id", "=", tea.id), ("location_id", "=", transit.id)]
+        )
+        self.assertGreaterEqual(sum(quants.mapped("quantity")), 20)
