@@ -89,7 +89,7 @@ class TestCommissionDeferred(CommissionCase):
 
         def post_or_fail(line_model, orders):
             if failing in orders:
-                raise UserError(self.env._("simulated failure"))
+                raise ValueError("simulated failure")
             return post(line_model, orders)
 
         with patch.object(ChainCommissionLine, "_post_pos_orders", post_or_fail):
