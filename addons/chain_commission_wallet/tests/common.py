@@ -55,6 +55,21 @@ class WalletCommissionCase(CommissionCase, WalletCase):
             journal_id=self.cash_journal.id,
         )
 
+    def sell_card(self, shares, qty=1):
+        """A cashier of store A sells the member ``qty`` haircut cards with ``shares``; return
+        the member's count-card package."""
+        self.wizard(
+            "chain.count.card.sell.wizard",
+            self.cashier_a,
+            shares,
+            partner_id=self.member.id,
+            store_id=self.store_a.id,
+            product_id=self.haircut_card.id,
+            qty=qty,
+            journal_id=self.cash_journal.id,
+        ).action_confirm()
+        return self.env["chain.count.card.package"].search([("partner_id", "=", self.member.id)])
+
     def lines(self, **domain):
         return self.env["chain.commission.line"].search(
             [(name, "=", value) for name, value in domain.items()], order="id"

@@ -161,17 +161,7 @@ class TestCommissionWallet(WalletCommissionCase):
         self.assertEqual(total, 12.0)  # 20 earned, 40 % of it given back
 
     def test_count_card_refund_claws_back_pro_rata(self):
-        self.wizard(
-            "chain.count.card.sell.wizard",
-            self.cashier_a,
-            [(self.tech_1, 100)],
-            partner_id=self.member.id,
-            store_id=self.store_a.id,
-            product_id=self.haircut_card.id,
-            qty=1,
-            journal_id=self.cash_journal.id,
-        ).action_confirm()
-        package = self.env["chain.count.card.package"].search([("partner_id", "=", self.member.id)])
+        package = self.sell_card([(self.tech_1, 100)])
         package.with_user(self.cashier_a)._chain_count_card_use(store=self.store_a, uses=4)
         self.env["chain.count.card.refund.wizard"].with_user(self.manager_a).create(
             {

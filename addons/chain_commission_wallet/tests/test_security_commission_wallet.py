@@ -43,17 +43,7 @@ class TestSecurityCommissionWallet(WalletCommissionCase):
         self.assert_refused(self.topup_wizard(100, [(self.tech_2, 100)]))
 
     def test_count_card_use_shares_checked_before_the_use(self):
-        self.wizard(
-            "chain.count.card.sell.wizard",
-            self.cashier_a,
-            [(self.tech_1, 100)],
-            partner_id=self.member.id,
-            store_id=self.store_a.id,
-            product_id=self.haircut_card.id,
-            qty=1,
-            journal_id=self.cash_journal.id,
-        ).action_confirm()
-        package = self.env["chain.count.card.package"].search([("partner_id", "=", self.member.id)])
+        package = self.sell_card([(self.tech_1, 100)])
         use = self.wizard(
             "chain.count.card.use.wizard",
             self.cashier_a,
